@@ -1,0 +1,286 @@
+#include "config/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/json.h"
+#include "core/text.h"
+
+extern char** environ;
+
+namespace thesaban::config {
+namespace {
+
+// Reads one JSON object of the file, remembering which keys were read so that a misspelt key
+// ("max_conections") is reported instead of silently ignored.
+class Section {
+public:
+    Section(const json::Value* value, std::string path) : value_(value), path_(std::move(path)) {
+        if (value_ && !value_->IsObject()) throw ConfigError(path_, "must be an object");
+    }
+
+    bool present() const { return value_ != nullptr; }
+
+    Section child(const std::string& key) {
+        known_.insert(key);
+        return Section(find(key), name(key));
+    }
+
+    void read(const std::string& key, std::string& out, bool non_empty = false) {
+        known_.insert(key);
+        const json::Value* v = find(key);
+        if (!v) return;
+        if (!v->IsString()) throw ConfigError(name(key), "must be a string");
+        out.assign(v->GetString(), v->GetStringLength());
+        if (non_empty && text::trim(out).empty()) throw ConfigError(name(key), "must not be empty");
+    }
+
+    template <typename Int>
+    void read(const std::string& key, Int& out, long long min, long long max) {
+        known_.insert(key);
+        const json::Value* v = find(key);
+        if (!v) return;
+        if (!v->IsInt64()) throw ConfigError(name(key), "must be an integer");
+        long long n = v->GetInt64();
+        if (n < min || n > max)
+            throw ConfigError(name(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        out = static_cast<Int>(n);
+    }
+
+    template <typename Duration>
+    void read_duration(const std::string& key, Duration& out, long long min, long long max) {
+        long long n = out.count();
+        read(key, n, min, max);
+        out = Duration(n);
+    }
+
+    const json::Value* array(const std::string& key) {
+        known_.insert(key);
+        const json::Value* v = find(key);
+        if (v && !v->IsArray()) throw ConfigError(name(key), "must be an array");
+        return v;
+    }
+
+    // Every key of the object, for free-form maps such as "texts".
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        if (!value_) return out;
+        for (auto it = value_->MemberBegin(); it != value_->MemberEnd(); ++it)
+            out.emplace_back(it->name.GetString(), it->name.GetStringLength());
+        return out;
+    }
+    void accept_all_keys() {
+        for (auto& k : keys()) known_.insert(k);
+    }
+
+    void reject_unknown_keys() const {
+        if (!value_) return;
+        for (auto it = value_->MemberBegin(); it != value_->MemberEnd(); ++it) {
+            std::string key(it->name.GetString(), it->name.GetStringLength());
+            if (!known_.count(key)) {
+                std::string hint = (key.find("secret") != std::string::npos || key.find("token") != std::string::npos)
+                                       ? " (secrets belong in the environment, not in the file)"
+                                       : "";
+                throw ConfigError(name(key), "unknown key" + hint);
+            }
+        }
+    }
+
+    std::string name(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+private:
+    const json::Value* find(const std::string& key) const {
+        if (!value_) return nullptr;
+        auto it = value_->FindMember(key.c_str());
+        return it == value_->MemberEnd() ? nullptr : &it->value;
+    }
+
+    const json::Value* value_;
+    std::string path_;
+    std::set<std::string> known_;
+};
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError("", "cannot read config file " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void require_url(const std::string& key, const std::string& value, bool allow_empty) {
+    if (value.empty() && allow_empty) return;
+    if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0)
+        throw ConfigError(key, "must be an http:// or https:// URL");
+    if (!value.empty() && value.back() == '/') throw ConfigError(key, "must not end with '/'");
+}
+
+void read_menu(Section& root, Config& config) {
+    const json::Value* menu = root.array("main_menu");
+    if (!menu) throw ConfigError("main_menu", "is required");
+    if (menu->Size() < 1 || menu->Size() > 13) throw ConfigError("main_menu", "must have 1 to 13 items (LINE's quick reply limit)");
+    for (rapidjson::SizeType i = 0; i < menu->Size(); ++i) {
+        std::string path = "main_menu[" + std::to_string(i) + "]";
+        Section item(&(*menu)[i], path);
+        MenuItem entry;
+        item.read("label", entry.label, true);
+        item.read("text", entry.text, true);
+        item.reject_unknown_keys();
+        if (entry.label.empty()) throw ConfigError(path + ".label", "is required");
+        if (text::utf16_length(entry.label) > 20) throw ConfigError(path + ".label", "must be at most 20 characters");
+        if (entry.text.empty()) entry.text = entry.label;
+        config.main_menu.push_back(entry);
+    }
+}
+
+void apply_environment(Config& config, const Environment& env) {
+    auto get = [&](const char* name, std::string& out) {
+        auto it = env.find(name);
+        if (it != env.end() && !it->second.empty()) out = it->second;
+    };
+    get("LINE_CHANNEL_SECRET", config.line.channel_secret);
+    get("LINE_CHANNEL_ACCESS_TOKEN", config.line.channel_access_token);
+    get("LINE_API_BASE_URL", config.line.api_base_url);
+    get("LINE_DATA_API_BASE_URL", config.line.data_api_base_url);
+    get("REDIS_URL", config.redis.url);
+    get("PUBLIC_BASE_URL", config.public_base_url);
+    get("DATA_DIR", config.data_dir);
+    get("ADMIN_TOKEN", config.admin_token);
+    std::string port;
+    get("PORT", port);
+    if (!port.empty()) {
+        try {
+            std::size_t used = 0;
+            int n = std::stoi(port, &used);
+            if (used != port.size() || n < 0 || n > 65535) throw std::invalid_argument(port);
+            config.server.port = n;
+        } catch (const std::exception&) {
+            throw ConfigError("PORT", "must be a port number between 0 and 65535");
+        }
+    }
+}
+
+}  // namespace
+
+const std::string& Config::text(const std::string& key) const {
+    static const std::string missing;
+    auto it = texts.find(key);
+    return it == texts.end() ? missing : it->second;
+}
+
+const std::vector<std::string>& required_text_keys() {
+    static const std::vector<std::string> keys = {"welcome_title", "welcome_body", "welcome_alt", "help_title",
+                                                  "help_body", "help_alt", "menu_prompt", "unsupported_message"};
+    return keys;
+}
+
+Environment current_environment() {
+    Environment env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string entry(*e);
+        auto eq = entry.find('=');
+        if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    return env;
+}
+
+Config load_config(const std::string& path, const Environment& env, bool require_secrets) {
+    json::Document doc;
+    std::string error;
+    if (!json::parse_with_comments(read_file(path), doc, &error)) throw ConfigError("", path + ": " + error);
+    if (!doc.IsObject()) throw ConfigError("", path + ": the top level must be an object");
+
+    Config config;
+    config.source_path = path;
+    Section root(&doc, "");
+
+    Section municipality = root.child("municipality");
+    if (!municipality.present()) throw ConfigError("municipality", "is required");
+    municipality.read("name", config.municipality_name, true);
+    municipality.read("short_name", config.municipality_short_name);
+    municipality.read("phone", config.municipality_phone);
+    municipality.read("ticket_prefix", config.ticket_prefix, true);
+    municipality.reject_unknown_keys();
+    if (config.municipality_name.empty()) throw ConfigError("municipality.name", "is required");
+    if (config.municipality_short_name.empty()) config.municipality_short_name = config.municipality_name;
+    for (char c : config.ticket_prefix)
+        if (!(c >= 'A' && c <= 'Z')) throw ConfigError("municipality.ticket_prefix", "must be capital letters A-Z");
+
+    root.read("log_level", config.log_level);
+    if (config.log_level != "debug" && config.log_level != "info" && config.log_level != "warn" &&
+        config.log_level != "error")
+        throw ConfigError("log_level", "must be one of debug, info, warn, error");
+    root.read("public_base_url", config.public_base_url);
+    root.read("data_dir", config.data_dir, true);
+    root.read("templates_dir", config.templates_dir, true);
+    root.read("worker_threads", config.worker_threads, 1, 64);
+
+    Section server = root.child("server");
+    server.read("port", config.server.port, 0, 65535);
+    server.read("bind_address", config.server.bind_address, true);
+    server.read("threads", config.server.threads, 1, 64);
+    server.read("max_connections", config.server.max_connections, 1, 1000000);
+    server.read("body_limit_bytes", config.server.body_limit_bytes, 1024, 64 * 1024 * 1024);
+    server.read_duration("header_timeout_ms", config.server.header_timeout, 100, 600000);
+    server.read_duration("body_timeout_ms", config.server.body_timeout, 100, 600000);
+    server.read_duration("keep_alive_timeout_ms", config.server.keep_alive_timeout, 100, 3600000);
+    server.read_duration("shutdown_grace_ms", config.server.shutdown_grace, 0, 600000);
+    server.reject_unknown_keys();
+
+    Section line = root.child("line");
+    line.read("api_base_url", config.line.api_base_url, true);
+    line.read("data_api_base_url", config.line.data_api_base_url, true);
+    line.read_duration("request_timeout_ms", config.line.request_timeout, 100, 120000);
+    line.read("max_attempts", config.line.max_attempts, 1, 20);
+    line.read_duration("initial_backoff_ms", config.line.initial_backoff, 1, 60000);
+    line.read_duration("max_backoff_ms", config.line.max_backoff, 1, 600000);
+    line.reject_unknown_keys();
+
+    Section redis = root.child("redis");
+    redis.read("url", config.redis.url, true);
+    redis.read("key_prefix", config.redis.key_prefix);
+    redis.read("pool_size", config.redis.pool_size, 1, 256);
+    redis.read_duration("command_timeout_ms", config.redis.command_timeout, 10, 60000);
+    redis.read_duration("dedup_ttl_hours", config.redis.dedup_ttl, 1, 24 * 30);
+    redis.reject_unknown_keys();
+
+    Section conversation = root.child("conversation");
+    conversation.read_duration("idle_timeout_minutes", config.conversation_idle, 1, 24 * 60);
+    conversation.reject_unknown_keys();
+
+    read_menu(root, config);
+
+    Section texts = root.child("texts");
+    if (!texts.present()) throw ConfigError("texts", "is required");
+    for (const auto& key : texts.keys()) {
+        std::string value;
+        texts.read(key, value, true);
+        config.texts[key] = value;
+    }
+    for (const auto& key : required_text_keys())
+        if (!config.texts.count(key)) throw ConfigError("texts." + key, "is required");
+
+    root.reject_unknown_keys();
+
+    apply_environment(config, env);
+    require_url("line.api_base_url", config.line.api_base_url, false);
+    require_url("line.data_api_base_url", config.line.data_api_base_url, false);
+    require_url("public_base_url", config.public_base_url, true);
+    if (config.redis.url.rfind("redis://", 0) != 0 && config.redis.url.rfind("unix://", 0) != 0)
+        throw ConfigError("redis.url", "must start with redis:// or unix://");
+    if (config.line.max_backoff < config.line.initial_backoff)
+        throw ConfigError("line.max_backoff_ms", "must not be less than line.initial_backoff_ms");
+    if (!std::filesystem::is_directory(config.templates_dir))
+        throw ConfigError("templates_dir", "is not a directory: " + config.templates_dir);
+    if (require_secrets) {
+        if (config.line.channel_secret.empty())
+            throw ConfigError("LINE_CHANNEL_SECRET", "must be set in the environment");
+        if (config.line.channel_access_token.empty())
+            throw ConfigError("LINE_CHANNEL_ACCESS_TOKEN", "must be set in the environment");
+    }
+    return config;
+}
+
+}  // namespace thesaban::config
