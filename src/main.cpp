@@ -1,1 +1,8 @@
-int main() { return 0; }
+#include <string>
+#include <vector>
+
+#include "app/cli.h"
+
+int main(int argc, char** argv) {
+    return thesaban::app::run_cli(std::vector<std::string>(argv + 1, argv + argc));
+}

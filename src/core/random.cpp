@@ -1,6 +1,7 @@
 #include "core/random.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <stdexcept>
 #include <vector>
@@ -12,11 +13,9 @@ std::vector<unsigned char> random_bytes(std::size_t n) {
     if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
     return out;
 }
-}  // namespace
 
-std::string random_uuid() {
-    auto b = random_bytes(16);
-    b[6] = (b[6] & 0x0F) | 0x40;
+std::string format_uuid(std::vector<unsigned char> b, int version) {
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | (version << 4));
     b[8] = (b[8] & 0x3F) | 0x80;
     static const char* hex = "0123456789abcdef";
     std::string out;
@@ -26,6 +25,15 @@ std::string random_uuid() {
         out += hex[b[i] & 0xF];
     }
     return out;
+}
+}  // namespace
+
+std::string random_uuid() { return format_uuid(random_bytes(16), 4); }
+
+std::string uuid_from_name(std::string_view name) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(name.data()), name.size(), digest);
+    return format_uuid(std::vector<unsigned char>(digest, digest + 16), 5);
 }
 
 std::string random_token(std::size_t bytes) {

@@ -1,0 +1,181 @@
+#include "app/application.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/blocking_pool.h"
+#include "app/delivery.h"
+#include "app/event_dispatcher.h"
+#include "app/event_processor.h"
+#include "app/webhook_endpoint.h"
+#include "core/log.h"
+#include "handlers/common/greeting_handler.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "line/http_client.h"
+#include "line/messaging_client.h"
+#include "store/event_inbox.h"
+#include "store/redis_pool.h"
+#include "templates/template_library.h"
+
+namespace thesaban::app {
+namespace net = boost::asio;
+
+namespace {
+
+store::RedisOptions redis_options(const config::Config& config) {
+    store::RedisOptions options = store::parse_redis_url(config.redis.url);
+    options.pool_size = config.redis.pool_size;
+    options.command_timeout = config.redis.command_timeout;
+    return options;
+}
+
+http::ServerOptions server_options(const config::Config& config) {
+    http::ServerOptions options;
+    options.bind_address = config.server.bind_address;
+    options.port = static_cast<unsigned short>(config.server.port);
+    options.max_connections = config.server.max_connections;
+    options.body_limit_bytes = config.server.body_limit_bytes;
+    options.header_timeout = config.server.header_timeout;
+    options.body_timeout = config.server.body_timeout;
+    options.keep_alive_timeout = config.server.keep_alive_timeout;
+    return options;
+}
+
+line::MessagingApiOptions api_options(const config::Config& config) {
+    line::MessagingApiOptions options;
+    options.api_base_url = config.line.api_base_url;
+    options.data_api_base_url = config.line.data_api_base_url;
+    options.channel_access_token = config.line.channel_access_token;
+    options.timeout = config.line.request_timeout;
+    options.retry.max_attempts = config.line.max_attempts;
+    options.retry.initial_backoff = config.line.initial_backoff;
+    options.retry.max_backoff = config.line.max_backoff;
+    return options;
+}
+
+// Re-queues events that a crash or an outage left in the inbox: everything at start-up, then
+// periodically whatever has waited longer than any normal processing takes.
+class InboxSweeper {
+public:
+    explicit InboxSweeper(WebhookEndpoint& webhook) : webhook_(webhook), thread_([this] { loop(); }) {}
+    ~InboxSweeper() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    void loop() {
+        bool recovered_startup = false;
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            lock.unlock();
+            try {
+                int64_t cutoff = recovered_startup ? now_ms() - kStaleAfter.count() : now_ms();
+                webhook_.recover(cutoff);
+                recovered_startup = true;
+            } catch (const std::exception& e) {
+                log::warn("sweeper", "inbox not reachable yet", {{"error", e.what()}});
+            }
+            lock.lock();
+            wake_.wait_for(lock, recovered_startup ? kInterval : std::chrono::milliseconds(2000),
+                           [this] { return stopping_; });
+        }
+    }
+
+    static constexpr std::chrono::milliseconds kInterval{30000};
+    static constexpr std::chrono::milliseconds kStaleAfter{120000};
+    WebhookEndpoint& webhook_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+int run_bot(const config::Config& config) {
+    std::error_code ignored;
+    std::filesystem::create_directories(config.data_dir, ignored);
+
+    auto templates = templates::TemplateLibrary::load(config.templates_dir);
+    store::RedisPool redis(redis_options(config));
+    store::EventInbox inbox(redis, config.redis.key_prefix,
+                            std::chrono::duration_cast<std::chrono::seconds>(config.redis.dedup_ttl));
+    line::HttpClient http_client;
+    line::HttpMessagingApi api(http_client, api_options(config));
+
+    handlers::GreetingHandler greeting(config, templates);
+    Delivery delivery(api, config.line.reply_token_lifetime, now_ms);
+    EventProcessor processor({&greeting}, delivery, inbox);
+    EventDispatcher dispatcher(static_cast<std::size_t>(config.worker_threads),
+                               [&](const line::Event& event) { processor.process(event); });
+    BlockingPool blocking(config.redis.pool_size);
+    WebhookEndpoint webhook(config.line.channel_secret, inbox, blocking, dispatcher);
+
+    http::Router router;
+    router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
+    router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
+        co_return http::Response::text(200, "ok\n");
+    });
+    router.add("GET", "/readyz", [&](const http::Request&) -> net::awaitable<http::Response> {
+        bool ready = false;
+        co_await blocking.run([&] { ready = redis.ping(); });
+        co_return ready ? http::Response::text(200, "ready\n") : http::Response::text(503, "redis unavailable\n");
+    });
+
+    net::io_context ioc(config.server.threads);
+    http::HttpServer server(ioc, server_options(config), router);
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        log::error("app", "cannot listen", {{"address", config.server.bind_address}, {"error", e.what()}});
+        return 1;
+    }
+    // Tests and operators read the port from this line (PORT=0 picks a free one).
+    log::info("app", "listening", {{"port", std::to_string(server.port())}, {"address", config.server.bind_address}});
+
+    auto sweeper = std::make_unique<InboxSweeper>(webhook);
+
+    std::thread shutdown_thread;
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        log::info("app", "shutting down", {{"signal", std::to_string(signal)}});
+        server.shutdown();
+        shutdown_thread = std::thread([&] {
+            auto deadline = std::chrono::steady_clock::now() + config.server.shutdown_grace;
+            // In-flight requests first (they may still queue events), then the queued events.
+            while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (!dispatcher.drain(std::max(left, std::chrono::milliseconds(0))))
+                log::warn("app", "events still queued at shutdown; they stay in the inbox for the next start",
+                          {{"count", std::to_string(dispatcher.queued())}});
+            ioc.stop();
+        });
+    });
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config.server.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+    if (shutdown_thread.joinable()) shutdown_thread.join();
+
+    sweeper.reset();
+    dispatcher.stop();
+    blocking.stop();
+    log::info("app", "stopped");
+    return 0;
+}
+
+}  // namespace thesaban::app

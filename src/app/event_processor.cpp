@@ -1,0 +1,30 @@
+#include "app/event_processor.h"
+
+#include "core/log.h"
+
+namespace thesaban::app {
+
+EventProcessor::EventProcessor(std::vector<handlers::EventHandler*> handlers, Delivery& delivery,
+                               store::EventInbox& inbox)
+    : handlers_(std::move(handlers)), delivery_(delivery), inbox_(inbox) {}
+
+void EventProcessor::process(const line::Event& event) {
+    if (event.standby) {
+        // Another channel owns the conversation in standby mode: we must not answer.
+        log::debug("events", "standby event ignored", {{"event", event.webhook_event_id}, {"type", event.type}});
+    } else if (event.kind == line::EventKind::unknown) {
+        log::info("events", "unknown event type ignored", {{"event", event.webhook_event_id}, {"type", event.type}});
+    } else {
+        handlers::CollectingResponder responder;
+        for (auto* handler : handlers_)
+            if (handler->handle(event, responder)) break;
+        if (!responder.messages.empty() && !delivery_.deliver(event, responder.messages)) {
+            // Push has already retried with backoff; the event is done either way so one dead chat
+            // cannot block its queue. The failure is logged with LINE's request id.
+            log::error("events", "answer not delivered", {{"event", event.webhook_event_id}});
+        }
+    }
+    inbox_.complete(event.webhook_event_id);
+}
+
+}  // namespace thesaban::app

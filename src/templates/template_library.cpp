@@ -1,0 +1,156 @@
+#include "templates/template_library.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/text.h"
+
+namespace thesaban::templates {
+namespace {
+
+constexpr std::size_t kMaxAltText = 1500;
+
+// Replaces {{name}} in `in`; collects missing names instead of failing at the first.
+std::string substitute(std::string_view in, const Values& values, std::set<std::string>& missing) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < in.size()) {
+        auto open = in.find("{{", pos);
+        if (open == std::string_view::npos) break;
+        auto close = in.find("}}", open + 2);
+        if (close == std::string_view::npos) break;
+        out.append(in.substr(pos, open - pos));
+        std::string name(text::trim(in.substr(open + 2, close - open - 2)));
+        auto it = values.find(name);
+        if (it == values.end()) {
+            missing.insert(name);
+        } else {
+            out += it->second;
+        }
+        pos = close + 2;
+    }
+    out.append(in.substr(pos));
+    return out;
+}
+
+void substitute_all(json::Value& value, json::Document::AllocatorType& alloc, const Values& values,
+                    std::set<std::string>& missing) {
+    // Iterative walk: templates are trusted, but a deep one must not cost the stack either.
+    std::vector<json::Value*> stack{&value};
+    while (!stack.empty()) {
+        json::Value* v = stack.back();
+        stack.pop_back();
+        if (v->IsString()) {
+            std::string_view s(v->GetString(), v->GetStringLength());
+            if (s.find("{{") != std::string_view::npos) {
+                std::string replaced = substitute(s, values, missing);
+                v->SetString(replaced.data(), static_cast<rapidjson::SizeType>(replaced.size()), alloc);
+            }
+        } else if (v->IsObject()) {
+            for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) stack.push_back(&it->value);
+        } else if (v->IsArray()) {
+            for (auto& element : v->GetArray()) stack.push_back(&element);
+        }
+    }
+}
+
+void collect_placeholders(const json::Value& value, std::set<std::string>& names) {
+    std::vector<const json::Value*> stack{&value};
+    while (!stack.empty()) {
+        const json::Value* v = stack.back();
+        stack.pop_back();
+        if (v->IsString()) {
+            std::set<std::string> found;
+            substitute(std::string_view(v->GetString(), v->GetStringLength()), {}, found);
+            names.insert(found.begin(), found.end());
+        } else if (v->IsObject()) {
+            for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) stack.push_back(&it->value);
+        } else if (v->IsArray()) {
+            for (const auto& element : v->GetArray()) stack.push_back(&element);
+        }
+    }
+}
+
+}  // namespace
+
+TemplateLibrary TemplateLibrary::load(const std::string& directory) {
+    TemplateLibrary library;
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (ec) throw TemplateError("cannot read templates directory " + directory + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const auto& path : files) {
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        try {
+            library.add(path.stem().string(), ss.str());
+        } catch (const TemplateError& e) {
+            throw TemplateError(path.string() + ": " + e.what());
+        }
+    }
+    return library;
+}
+
+void TemplateLibrary::add(const std::string& name, const std::string& json_text) {
+    json::Document doc;
+    std::string error;
+    if (!json::parse(json_text, doc, &error)) throw TemplateError("not valid JSON (" + error + ")");
+    if (!doc.IsObject() || !json::get_string(doc, "type")) throw TemplateError("must be a JSON object with a \"type\"");
+    sources_[name] = json_text;
+}
+
+bool TemplateLibrary::has(const std::string& name) const { return sources_.count(name) > 0; }
+
+json::Document TemplateLibrary::render(const std::string& name, const Values& values) const {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) throw TemplateError("no template named " + name);
+    json::Document doc;
+    json::parse(it->second, doc);
+    std::set<std::string> missing;
+    substitute_all(doc, doc.GetAllocator(), values, missing);
+    if (!missing.empty()) throw TemplateError("template " + name + " has no value for {{" + *missing.begin() + "}}");
+
+    auto type = json::get_string(doc, "type").value_or("");
+    if (type == "bubble" || type == "carousel") {
+        json::Document message;
+        message.SetObject();
+        auto& a = message.GetAllocator();
+        auto alt = values.find("alt_text");
+        std::string alt_text = alt == values.end() ? name : alt->second;
+        message.AddMember("type", "flex", a);
+        message.AddMember("altText", json::make_string(alt_text, a), a);
+        message.AddMember("contents", json::Value(doc, a), a);
+        doc.Swap(message);
+    }
+    auto alt = doc.FindMember("altText");
+    if (alt != doc.MemberEnd() && alt->value.IsString()) {
+        std::string_view current(alt->value.GetString(), alt->value.GetStringLength());
+        if (text::utf16_length(current) > kMaxAltText) {
+            std::string clamped = text::truncate_utf16(current, kMaxAltText - 1) + "…";
+            alt->value.SetString(clamped.data(), static_cast<rapidjson::SizeType>(clamped.size()), doc.GetAllocator());
+        }
+    }
+    return doc;
+}
+
+std::string TemplateLibrary::render_text(const std::string& name, const Values& values) const {
+    return json::to_string(render(name, values));
+}
+
+std::vector<std::string> TemplateLibrary::placeholders(const std::string& name) const {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) return {};
+    json::Document doc;
+    json::parse(it->second, doc);
+    std::set<std::string> names;
+    collect_placeholders(doc, names);
+    return {names.begin(), names.end()};
+}
+
+}  // namespace thesaban::templates
