@@ -264,6 +264,11 @@ Config load_config(const std::string& path, const Environment& env, bool require
 
     root.reject_unknown_keys();
 
+    // Paths in the file are relative to the file, so the bot runs the same from any directory.
+    auto base = std::filesystem::path(path).parent_path();
+    for (std::string* p : {&config.templates_dir, &config.data_dir})
+        if (std::filesystem::path(*p).is_relative()) *p = (base / *p).lexically_normal().string();
+
     apply_environment(config, env);
     require_url("line.api_base_url", config.line.api_base_url, false);
     require_url("line.data_api_base_url", config.line.data_api_base_url, false);

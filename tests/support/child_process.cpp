@@ -64,6 +64,7 @@ bool ChildProcess::running() {
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
         pid_ = -1;
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
         return false;
     }
     return true;
@@ -86,9 +87,8 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds timeout) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     pid_ = -1;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return -1;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+    return exit_status_;
 }
 
 std::string ChildProcess::output() const {

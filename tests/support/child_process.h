@@ -23,11 +23,14 @@ public:
     // killed by one), or -1 when it did not exit in time (it is then SIGKILLed).
     int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     int pid() const { return pid_; }
+    // The exit status seen when running() or stop() reaped the child (128+signal if killed), or -1.
+    int exit_status() const { return exit_status_; }
     const std::string& output_file() const { return output_file_; }
     std::string output() const;  // what the child printed so far
 
 private:
     int pid_ = -1;
+    int exit_status_ = -1;
     std::string output_file_;
 };
 
