@@ -70,7 +70,7 @@ RedisReply copy_reply(const redisReply& r) {
 // (the test binary does not ignore it, and the bot should not depend on main() doing so). Block
 // SIGPIPE on this thread for the call and swallow one that our write raised.
 class SigpipeBlock {
-public:
+  public:
     SigpipeBlock() {
         sigemptyset(&pipe_);
         sigaddset(&pipe_, SIGPIPE);
@@ -96,7 +96,7 @@ public:
     SigpipeBlock(const SigpipeBlock&) = delete;
     SigpipeBlock& operator=(const SigpipeBlock&) = delete;
 
-private:
+  private:
     sigset_t pipe_{};
     sigset_t old_{};
     bool was_pending_ = false;
@@ -155,7 +155,7 @@ std::string redis_script_sha1(const std::string& script) {
 
 // One borrowed connection: goes back to the idle list, unless `discard()` was called.
 class RedisPool::Lease {
-public:
+  public:
     Lease(RedisPool& pool, redisContext* context) : pool_(&pool), context_(context) {}
     Lease(Lease&& other) noexcept
         : pool_(std::exchange(other.pool_, nullptr)), context_(std::exchange(other.context_, nullptr)) {}
@@ -171,12 +171,13 @@ public:
         if (context_) pool_->discard(std::exchange(context_, nullptr));
     }
 
-private:
+  private:
     RedisPool* pool_;
     redisContext* context_;
 };
 
-RedisPool::RedisPool(RedisOptions options) : options_(validated(std::move(options))), endpoint_(make_endpoint(options_)) {}
+RedisPool::RedisPool(RedisOptions options)
+    : options_(validated(std::move(options))), endpoint_(make_endpoint(options_)) {}
 
 RedisPool::~RedisPool() {
     std::lock_guard lock(mutex_);
@@ -256,7 +257,8 @@ void RedisPool::discard(redisContext* context) {
 }
 
 void RedisPool::note_failure(const std::string& what) {
-    if (reachable_.exchange(false)) log::warn(kComponent, "Redis unreachable", {{"endpoint", endpoint_}, {"error", what}});
+    if (reachable_.exchange(false))
+        log::warn(kComponent, "Redis unreachable", {{"endpoint", endpoint_}, {"error", what}});
 }
 
 redisContext* RedisPool::connect() {
@@ -286,9 +288,11 @@ redisContext* RedisPool::connect() {
         OwnedReply reply(static_cast<redisReply*>(
             redisCommandArgv(context.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
         saved_errno = errno;
-        if (!reply) fail(std::string(what) + ": " + describe_error(context.get(), saved_errno, options_.command_timeout));
+        if (!reply)
+            fail(std::string(what) + ": " + describe_error(context.get(), saved_errno, options_.command_timeout));
         // Redis's own error text (WRONGPASS..., ERR DB index...) never contains the password we sent.
-        if (reply->type == REDIS_REPLY_ERROR) fail(std::string(what) + " refused: " + std::string(reply->str, reply->len));
+        if (reply->type == REDIS_REPLY_ERROR)
+            fail(std::string(what) + " refused: " + std::string(reply->str, reply->len));
     };
     if (!options_.password.empty()) {
         if (options_.username.empty()) {
@@ -299,7 +303,6 @@ redisContext* RedisPool::connect() {
     }
     if (options_.db != 0) handshake({"SELECT", std::to_string(options_.db)}, "SELECT");
 
-    if (!reachable_.exchange(true)) log::info(kComponent, "Redis reachable again", {{"endpoint", endpoint_}});
     return context.release();
 }
 
@@ -317,7 +320,8 @@ RedisReply RedisPool::run(Lease& lease, const std::vector<std::string>& args) {
     int saved_errno = 0;
     {
         SigpipeBlock no_sigpipe;
-        reply.reset(static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+        reply.reset(
+            static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data())));
         saved_errno = errno;
     }
     if (!reply) {
@@ -326,6 +330,10 @@ RedisReply RedisPool::run(Lease& lease, const std::vector<std::string>& args) {
         lease.discard();
         note_failure(message);
         throw RedisUnavailable(message);
+    }
+    // Only an answered command proves Redis is back (a connect alone may land in a stuck server's backlog).
+    if (!reachable_.load(std::memory_order_relaxed) && !reachable_.exchange(true)) {
+        log::info(kComponent, "Redis reachable again", {{"endpoint", endpoint_}});
     }
     return copy_reply(*reply);
 }

@@ -19,7 +19,7 @@ struct redisContext;
 namespace thesaban::store {
 
 class RedisPool final : public Redis {
-public:
+  public:
     // Does not connect yet; throws std::invalid_argument for a zero pool size or timeout.
     explicit RedisPool(RedisOptions options);
     RedisPool(const RedisPool&) = delete;
@@ -37,7 +37,7 @@ public:
     // Connections currently open (idle or in use); for tests and metrics.
     std::size_t open_connections() const;
 
-private:
+  private:
     class Lease;
 
     Lease acquire();

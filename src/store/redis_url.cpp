@@ -152,7 +152,8 @@ RedisOptions parse_redis_url(const std::string& url) {
     std::string_view rest = std::string_view(url).substr(scheme_end + 3);
     if (scheme == "redis") return parse_tcp(url, rest);
     if (scheme == "unix") return parse_unix(url, rest);
-    if (scheme == "rediss") fail(url, "TLS (rediss://) is not supported by hiredis 0.14; use a local or tunnelled Redis");
+    if (scheme == "rediss")
+        fail(url, "TLS (rediss://) is not supported by hiredis 0.14; use a local or tunnelled Redis");
     fail(url, "unknown scheme '" + scheme + "' (expected redis:// or unix://)");
 }
 
