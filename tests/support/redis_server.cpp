@@ -42,18 +42,30 @@ RedisServer::~RedisServer() {
 
 void RedisServer::start() {
     if (process_.running()) throw std::logic_error("redis-server is already running");
+    // One option and its value a line.
+    // clang-format off
     std::vector<std::string> argv = {
         REDIS_SERVER_EXECUTABLE,
-        "--save", "",
-        "--appendonly", options_.appendonly ? "yes" : "no",
-        "--appendfsync", "everysec",
-        "--bind", "127.0.0.1",
-        "--port", std::to_string(port_),
-        "--dir", dir_,
-        "--unixsocket", unix_socket_,
-        "--unixsocketperm", "700",
-        "--daemonize", "no",
+        "--save",
+        "",
+        "--appendonly",
+        options_.appendonly ? "yes" : "no",
+        "--appendfsync",
+        "everysec",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        std::to_string(port_),
+        "--dir",
+        dir_,
+        "--unixsocket",
+        unix_socket_,
+        "--unixsocketperm",
+        "700",
+        "--daemonize",
+        "no",
     };
+    // clang-format on
     if (options_.enable_debug_command) argv.insert(argv.end(), {"--enable-debug-command", "local"});
     argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
     // One log across restarts (ChildProcess appends), so a failure shows the whole story.

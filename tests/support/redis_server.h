@@ -17,7 +17,7 @@ struct RedisServerOptions {
 };
 
 class RedisServer {
-public:
+  public:
     explicit RedisServer(RedisServerOptions options = {});
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
@@ -35,7 +35,7 @@ public:
     const std::string& dir() const { return dir_; }
     std::string output() const { return process_.output(); }
 
-private:
+  private:
     bool answers_ping() const;
 
     RedisServerOptions options_;
