@@ -4,6 +4,7 @@
 // many threads at once (a pool of connections); each has a timeout; a broken connection is
 // dropped and a fresh one made on the next call, so the bot recovers by itself after a Redis restart.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>

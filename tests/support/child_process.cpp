@@ -51,6 +51,9 @@ void ChildProcess::start(const std::vector<std::string>& argv, const std::map<st
         ::dup2(out_fd, 2);
         int null_fd = ::open("/dev/null", O_RDONLY);
         if (null_fd >= 0) ::dup2(null_fd, 0);
+        // Sockets the test process holds (a listening port, Redis connections) must not leak into
+        // the child, where they would outlive the test's own use of them.
+        ::close_range(3, ~0U, 0);
         ::execve(c_argv[0], c_argv.data(), c_env.data());
         _exit(127);
     }
