@@ -326,18 +326,24 @@ HttpResponse HttpClient::send(const HttpRequest& request, std::chrono::milliseco
     const auto deadline = Clock::now() + timeout;
 
     std::optional<Url> url = parse_url(request.url, out.error);
-    if (!url) return out;
+    if (!url) {
+        out.permanent = true;
+        return out;
+    }
     if (!url->tls && !is_loopback_host(url->host)) {
         out.error = "plain http:// is refused for non-loopback host " + url->host;
+        out.permanent = true;
         return out;
     }
     http::verb verb = http::string_to_verb(request.method);
     if (verb == http::verb::unknown) {
         out.error = "unsupported HTTP method " + request.method;
+        out.permanent = true;
         return out;
     }
     if (has_line_break(url->target)) {
         out.error = "line break in URL";
+        out.permanent = true;
         return out;
     }
 
@@ -347,6 +353,7 @@ HttpResponse HttpClient::send(const HttpRequest& request, std::chrono::milliseco
     for (const auto& [name, value] : request.headers) {
         if (name.empty() || has_line_break(name) || has_line_break(value)) {
             out.error = "malformed request header";
+            out.permanent = true;
             return out;
         }
         message.set(name, value);
@@ -386,6 +393,7 @@ HttpResponse HttpClient::send(const HttpRequest& request, std::chrono::milliseco
         }
         if (result.ec == http::error::body_limit) {
             out.error = "response body larger than " + std::to_string(body_limit) + " bytes";
+            out.permanent = true;
         } else {
             out.error = request.method + " " + url->host + " failed: " + describe(result.ec);
         }

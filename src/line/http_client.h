@@ -25,6 +25,8 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::string error;  // transport error (connect, TLS, timeout, body too large, refused URL)
+    // The same request would fail the same way (refused URL, body over the limit): retrying is pointless.
+    bool permanent = false;
 
     // First value of the header `name`, compared case-insensitively; empty when absent.
     std::string header(std::string_view name) const;
