@@ -249,7 +249,9 @@ ApiResult HttpMessagingApi::show_loading(const std::string& user_id, int seconds
     w.Key("loadingSeconds");
     w.Int(seconds);
     w.EndObject();
-    HttpRequest request{"POST", options_.api_base_url + "/v2/bot/chat/loading/start", {},
+    HttpRequest request{"POST",
+                        options_.api_base_url + "/v2/bot/chat/loading/start",
+                        {},
                         std::string(buffer.GetString(), buffer.GetSize())};
     return call("show_loading", Kind::simple, std::move(request), options_.timeout, {}, log::mask_id(user_id));
 }

@@ -28,7 +28,7 @@ struct MessagingClientOptions {
     std::string api_base_url = "https://api.line.me";
     std::string data_api_base_url = "https://api-data.line.me";
     std::string channel_access_token;
-    std::chrono::milliseconds timeout{10000};  // one HTTP attempt
+    std::chrono::milliseconds timeout{10000};          // one HTTP attempt
     std::chrono::milliseconds content_timeout{60000};  // one content download attempt
     RetryPolicy retry;
     // Waits between attempts; tests inject one that records the delays. Default: sleep the thread.
