@@ -16,7 +16,9 @@ struct ApiResult {
     std::string request_id;  // X-Line-Request-Id
     std::string error;       // transport error or limit violation, for logs
     int attempts = 0;
-    bool ok() const { return status >= 200 && status < 300; }
+    // 409 to a request with a retry key: LINE had already accepted it (an earlier attempt got through).
+    bool accepted_earlier = false;
+    bool ok() const { return (status >= 200 && status < 300) || accepted_earlier; }
 };
 
 struct Profile {
