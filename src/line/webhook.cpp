@@ -1,6 +1,7 @@
 #include "line/webhook.h"
 
 #include <array>
+#include <cmath>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -60,14 +61,28 @@ std::string to_compact_json(const json::Value& root) {
     std::vector<Frame> stack;
     auto emit = [&](const json::Value& v) {
         switch (v.GetType()) {
-            case rapidjson::kNullType: writer.Null(); break;
-            case rapidjson::kFalseType: writer.Bool(false); break;
-            case rapidjson::kTrueType: writer.Bool(true); break;
-            case rapidjson::kStringType: writer.String(v.GetString(), v.GetStringLength()); break;
+            case rapidjson::kNullType:
+                writer.Null();
+                break;
+            case rapidjson::kFalseType:
+                writer.Bool(false);
+                break;
+            case rapidjson::kTrueType:
+                writer.Bool(true);
+                break;
+            case rapidjson::kStringType:
+                writer.String(v.GetString(), v.GetStringLength());
+                break;
             case rapidjson::kNumberType:
                 // Same order as Value::Accept, so numbers come out exactly as RapidJSON writes them.
                 if (v.IsDouble()) {
-                    writer.Double(v.GetDouble());
+                    // RapidJSON 1.1's full-precision parse turns 1e309 into inf instead of an error, and
+                    // Writer::Double writes nothing for it: null keeps raw_json valid JSON.
+                    if (std::isfinite(v.GetDouble())) {
+                        writer.Double(v.GetDouble());
+                    } else {
+                        writer.Null();
+                    }
                 } else if (v.IsInt()) {
                     writer.Int(v.GetInt());
                 } else if (v.IsUint()) {
@@ -111,6 +126,18 @@ std::string to_compact_json(const json::Value& root) {
         }
     }
     return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// json::parse plus correctly rounded doubles: RapidJSON's fast path can be off by an ulp, and then
+// raw_json would neither match what LINE sent nor survive a parse_event round trip unchanged.
+bool parse_untrusted(std::string_view text, json::Document& doc, std::string* error) {
+    doc.Parse<json::kUntrustedParseFlags | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+    if (!doc.HasParseError()) return true;
+    if (error) {
+        *error =
+            "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
+    }
+    return false;
 }
 
 std::string get_string_or_empty(const json::Value& object, std::string_view key) {
@@ -270,16 +297,26 @@ std::string nested_string(const json::Value& event, std::string_view object_key,
 void parse_payload(const json::Value& e, Event& event) {
     switch (event.kind) {
         case EventKind::message:
-        case EventKind::message_edited: event.payload = parse_message(e); break;
-        case EventKind::unsend: event.payload = Unsend{nested_string(e, "unsend", "messageId")}; break;
+        case EventKind::message_edited:
+            event.payload = parse_message(e);
+            break;
+        case EventKind::unsend:
+            event.payload = Unsend{nested_string(e, "unsend", "messageId")};
+            break;
         case EventKind::follow: {
             const json::Value* f = json::get_object(e, "follow");
             event.payload = Follow{f ? json::get_bool(*f, "isUnblocked").value_or(false) : false};
             break;
         }
-        case EventKind::member_joined: event.payload = parse_members(e, "joined"); break;
-        case EventKind::member_left: event.payload = parse_members(e, "left"); break;
-        case EventKind::postback: event.payload = parse_postback(e); break;
+        case EventKind::member_joined:
+            event.payload = parse_members(e, "joined");
+            break;
+        case EventKind::member_left:
+            event.payload = parse_members(e, "left");
+            break;
+        case EventKind::postback:
+            event.payload = parse_postback(e);
+            break;
         case EventKind::video_play_complete:
             event.payload = VideoPlayComplete{nested_string(e, "videoPlayComplete", "trackingId")};
             break;
@@ -318,7 +355,9 @@ void parse_payload(const json::Value& e, Event& event) {
         case EventKind::deactivated:
         case EventKind::bot_suspended:
         case EventKind::bot_resumed:
-        case EventKind::unknown: event.payload = NoPayload{}; break;
+        case EventKind::unknown:
+            event.payload = NoPayload{};
+            break;
     }
 }
 
@@ -366,7 +405,7 @@ ParseStatus parse_webhook(std::string_view body, WebhookBody& out, std::string* 
     try {
         json::Document doc;
         std::string parse_error;
-        if (!json::parse(body, doc, &parse_error)) {
+        if (!parse_untrusted(body, doc, &parse_error)) {
             if (error) *error = "body is not JSON: " + parse_error;
             return ParseStatus::malformed;
         }
@@ -409,7 +448,7 @@ ParseStatus parse_webhook(std::string_view body, WebhookBody& out, std::string* 
 std::optional<Event> parse_event(std::string_view event_json) {
     try {
         json::Document doc;
-        if (!json::parse(event_json, doc)) return std::nullopt;
+        if (!parse_untrusted(event_json, doc, nullptr)) return std::nullopt;
         return parse_event_value(doc);
     } catch (const std::exception&) {
         return std::nullopt;

@@ -217,8 +217,8 @@ TEST(Webhook, FollowEventNewFriendAndUnblock) {
     EXPECT_EQ(added.reply_token, "85cbe770fa8b4f45bbe077b1d4be4a36");
     EXPECT_FALSE(payload_of<Follow>(added).is_unblocked);
 
-    Event unblocked = parse_one(R"({"type":"follow","replyToken":"rt",)" + common_fields() +
-                                R"(,"follow":{"isUnblocked":true}})");
+    Event unblocked =
+        parse_one(R"({"type":"follow","replyToken":"rt",)" + common_fields() + R"(,"follow":{"isUnblocked":true}})");
     EXPECT_TRUE(payload_of<Follow>(unblocked).is_unblocked);
 }
 
@@ -417,7 +417,8 @@ TEST(Webhook, EventsWithoutTypeOrNotObjectsAreSkipped) {
     std::string error;
     std::string events = R"({"replyToken":"rt","message":{"id":"1","type":"text","text":"secret"}},)"
                          R"({"type":42},"message",17,null,[],)"
-                         R"({"type":"unfollow",)" + common_fields() + "}";
+                         R"({"type":"unfollow",)" +
+                         common_fields() + "}";
     testing::internal::CaptureStderr();
     ASSERT_EQ(parse_webhook(body_with(events), body, &error), ParseStatus::ok) << error;
     std::string logged = testing::internal::GetCapturedStderr();
@@ -454,12 +455,12 @@ TEST(Webhook, EmptyEventsArrayFromVerifyButtonIsOk) {
 }
 
 TEST(Webhook, MalformedBodies) {
-    for (std::string_view bad : {std::string_view(""), std::string_view("{"), std::string_view("not json"),
-                                 std::string_view(R"({"events":[}")"), std::string_view("{\"events\":[]} trailing"),
-                                 std::string_view("[]"), std::string_view(R"([{"events":[]}])"),
-                                 std::string_view("\"events\""), std::string_view("null"), std::string_view("{}"),
-                                 std::string_view(R"({"destination":"U1"})"), std::string_view(R"({"events":{}})"),
-                                 std::string_view(R"({"events":null})"), std::string_view("{\"events\":[\"\xff\"]}")}) {
+    for (std::string_view bad :
+         {std::string_view(""), std::string_view("{"), std::string_view("not json"),
+          std::string_view(R"({"events":[}")"), std::string_view("{\"events\":[]} trailing"), std::string_view("[]"),
+          std::string_view(R"([{"events":[]}])"), std::string_view("\"events\""), std::string_view("null"),
+          std::string_view("{}"), std::string_view(R"({"destination":"U1"})"), std::string_view(R"({"events":{}})"),
+          std::string_view(R"({"events":null})"), std::string_view("{\"events\":[\"\xff\"]}")}) {
         WebhookBody body;
         std::string error;
         EXPECT_EQ(parse_webhook(bad, body, &error), ParseStatus::malformed) << bad;
@@ -475,8 +476,7 @@ TEST(Webhook, DeepNestingInsideAnEventDoesNotCrash) {
     std::string nested = std::string(kDepth, '[') + std::string(kDepth, ']');
     WebhookBody body;
     std::string error;
-    ASSERT_EQ(parse_webhook(body_with(R"({"type":"message","extra":)" + nested + "}"), body, &error),
-              ParseStatus::ok)
+    ASSERT_EQ(parse_webhook(body_with(R"({"type":"message","extra":)" + nested + "}"), body, &error), ParseStatus::ok)
         << error;
     ASSERT_EQ(body.events.size(), 1u);
     EXPECT_EQ(body.events[0].raw_json, R"({"type":"message","extra":)" + nested + "}");
@@ -538,15 +538,17 @@ TEST(Webhook, WrongFieldTypesAreTolerated) {
 }
 
 TEST(Webhook, RawJsonRoundTripsThroughParseEvent) {
-    std::string event = R"({"type":"message","replyToken":"rt","mode":"active","timestamp":1462629479859,)"
-                        R"("source":{"type":"group","groupId":"Ca56f94637c6dd5e0ea1a4d2d4b5b5f4a","userId":"U4af4"},)"
-                        R"("webhookEventId":"01FZ74A0TDDPYRVKNK77XKC3ZR","deliveryContext":{"isRedelivery":true},)"
-                        R"("message":{"id":"444573844083572737","type":"text","quoteToken":"qt","text":"ไฟดับ",)"
-                        R"("mention":{"mentionees":[{"index":0,"length":4,"type":"user","userId":"U1","isSelf":true}]}},)"
-                        R"("future":{"ratio":0.5,"big":18446744073709551615,"neg":-9007199254740993,"n":null,"b":false}})";
+    std::string event =
+        R"({"type":"message","replyToken":"rt","mode":"active","timestamp":1462629479859,)"
+        R"("source":{"type":"group","groupId":"Ca56f94637c6dd5e0ea1a4d2d4b5b5f4a","userId":"U4af4"},)"
+        R"("webhookEventId":"01FZ74A0TDDPYRVKNK77XKC3ZR","deliveryContext":{"isRedelivery":true},)"
+        R"("message":{"id":"444573844083572737","type":"text","quoteToken":"qt","text":"ไฟดับ",)"
+        R"("mention":{"mentionees":[{"index":0,"length":4,"type":"user","userId":"U1","isSelf":true}]}},)"
+        R"("future":{"ratio":0.5,"big":18446744073709551615,"neg":-9007199254740993,"n":null,"b":false}})";
     // Pretty-printed input: raw_json is the compact form.
     std::string spaced = event;
-    for (std::size_t pos = 0; (pos = spaced.find(",\"", pos)) != std::string::npos; pos += 3) spaced.insert(pos + 1, "\n  ");
+    for (std::size_t pos = 0; (pos = spaced.find(",\"", pos)) != std::string::npos; pos += 3)
+        spaced.insert(pos + 1, "\n  ");
     Event first = parse_one(spaced);
     EXPECT_EQ(first.raw_json, event);
 
@@ -564,6 +566,28 @@ TEST(Webhook, RawJsonRoundTripsThroughParseEvent) {
     EXPECT_FALSE(parse_event("[]").has_value());
     EXPECT_FALSE(parse_event("not json").has_value());
     EXPECT_FALSE(parse_event(R"({"replyToken":"rt"})").has_value());
+}
+
+TEST(Webhook, RawJsonKeepsCoordinatesExactly) {
+    // Doubles must be parsed correctly rounded, or re-serialising drifts by an ulp per round trip.
+    std::string event = R"({"type":"message","message":{"id":"1","type":"location","latitude":35.65910807942215,)"
+                        R"("longitude":139.70372892916203},"n":4.5e300})";
+    auto first = parse_event(event);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->raw_json,
+              R"({"type":"message","message":{"id":"1","type":"location","latitude":35.65910807942215,)"
+              R"("longitude":139.70372892916203},"n":4.5e300})");
+    EXPECT_DOUBLE_EQ(message_of<LocationMessage>(*first).latitude, 35.65910807942215);
+    auto second = parse_event(first->raw_json);
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->raw_json, first->raw_json);
+
+    // Out of double range: never an unparseable raw_json.
+    auto huge = parse_event(R"({"type":"x","n":2.5e308,"m":-1.8e308})");
+    ASSERT_TRUE(huge.has_value());
+    auto again = parse_event(huge->raw_json);
+    ASSERT_TRUE(again.has_value()) << huge->raw_json;
+    EXPECT_EQ(again->raw_json, huge->raw_json);
 }
 
 TEST(Webhook, ThaiTextIsPreservedByteExactly) {
@@ -588,8 +612,9 @@ TEST(Webhook, ThaiTextIsPreservedByteExactly) {
 TEST(Webhook, SeveralEventsKeepTheirOrder) {
     WebhookBody body;
     std::string events = R"({"type":"follow",)" + common_fields() + R"(,"follow":{"isUnblocked":false}},)" +
-                         R"({"type":"message",)" + common_fields() + R"(,"message":{"id":"2","type":"text","text":"x"}},)" +
-                         R"({"type":"unfollow",)" + common_fields() + "}";
+                         R"({"type":"message",)" + common_fields() +
+                         R"(,"message":{"id":"2","type":"text","text":"x"}},)" + R"({"type":"unfollow",)" +
+                         common_fields() + "}";
     ASSERT_EQ(parse_webhook(body_with(events), body), ParseStatus::ok);
     ASSERT_EQ(body.events.size(), 3u);
     EXPECT_EQ(body.events[0].kind, EventKind::follow);
