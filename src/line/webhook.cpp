@@ -76,8 +76,8 @@ std::string to_compact_json(const json::Value& root) {
             case rapidjson::kNumberType:
                 // Same order as Value::Accept, so numbers come out exactly as RapidJSON writes them.
                 if (v.IsDouble()) {
-                    // RapidJSON 1.1's full-precision parse turns 1e309 into inf instead of an error, and
-                    // Writer::Double writes nothing for it: null keeps raw_json valid JSON.
+                    // RapidJSON 1.1 parses 2.5e308 as inf (only exponents above 308 are errors) and
+                    // Writer::Double writes nothing for inf: null keeps raw_json valid JSON.
                     if (std::isfinite(v.GetDouble())) {
                         writer.Double(v.GetDouble());
                     } else {
@@ -126,18 +126,6 @@ std::string to_compact_json(const json::Value& root) {
         }
     }
     return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// json::parse plus correctly rounded doubles: RapidJSON's fast path can be off by an ulp, and then
-// raw_json would neither match what LINE sent nor survive a parse_event round trip unchanged.
-bool parse_untrusted(std::string_view text, json::Document& doc, std::string* error) {
-    doc.Parse<json::kUntrustedParseFlags | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-    if (!doc.HasParseError()) return true;
-    if (error) {
-        *error =
-            "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
-    }
-    return false;
 }
 
 std::string get_string_or_empty(const json::Value& object, std::string_view key) {
@@ -405,7 +393,7 @@ ParseStatus parse_webhook(std::string_view body, WebhookBody& out, std::string* 
     try {
         json::Document doc;
         std::string parse_error;
-        if (!parse_untrusted(body, doc, &parse_error)) {
+        if (!json::parse(body, doc, &parse_error)) {
             if (error) *error = "body is not JSON: " + parse_error;
             return ParseStatus::malformed;
         }
@@ -448,7 +436,7 @@ ParseStatus parse_webhook(std::string_view body, WebhookBody& out, std::string* 
 std::optional<Event> parse_event(std::string_view event_json) {
     try {
         json::Document doc;
-        if (!parse_untrusted(event_json, doc, nullptr)) return std::nullopt;
+        if (!json::parse(event_json, doc)) return std::nullopt;
         return parse_event_value(doc);
     } catch (const std::exception&) {
         return std::nullopt;
