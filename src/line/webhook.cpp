@@ -128,6 +128,52 @@ std::string to_compact_json(const json::Value& root) {
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// RapidJSON 1.1 accepts a lone low-surrogate escape ("\uDC00") and stores it as the bytes
+// ED B0 80, which are not UTF-8: the same body would then fail validation when raw_json is parsed
+// again, and LINE would reject the text if echoed. Replace each such sequence with U+FFFD (also
+// three bytes). Walks the tree with an explicit stack, like the parser.
+bool is_encoded_surrogate(const char* s, rapidjson::SizeType i, rapidjson::SizeType n) {
+    return i + 2 < n && static_cast<unsigned char>(s[i]) == 0xED &&
+           (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0;
+}
+
+void replace_surrogates_in(json::Value& v, json::Document::AllocatorType& allocator) {
+    const char* s = v.GetString();
+    const rapidjson::SizeType n = v.GetStringLength();
+    rapidjson::SizeType i = 0;
+    while (i < n && !is_encoded_surrogate(s, i, n)) ++i;
+    if (i == n) return;
+    std::string fixed(s, n);
+    for (; i < n; ++i) {
+        if (is_encoded_surrogate(s, i, n)) {
+            fixed.replace(i, 3, "\xEF\xBF\xBD");
+            i += 2;
+        }
+    }
+    v.SetString(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), allocator);
+}
+
+void replace_lone_surrogates(json::Value& root, json::Document::AllocatorType& allocator) {
+    std::vector<json::Value*> pending{&root};
+    while (!pending.empty()) {
+        json::Value* v = pending.back();
+        pending.pop_back();
+        if (v->IsString()) {
+            replace_surrogates_in(*v, allocator);
+        } else if (v->IsObject()) {
+            // Indexing rather than range-for: RapidJSON 1.1's mutable member iterator trips
+            // C++20's reversed-operator ambiguity warning in clang.
+            for (rapidjson::SizeType k = 0; k < v->MemberCount(); ++k) {
+                auto& member = *(v->MemberBegin() + k);
+                replace_surrogates_in(member.name, allocator);
+                pending.push_back(&member.value);
+            }
+        } else if (v->IsArray()) {
+            for (auto& element : v->GetArray()) pending.push_back(&element);
+        }
+    }
+}
+
 std::string get_string_or_empty(const json::Value& object, std::string_view key) {
     auto s = json::get_string(object, key);
     return s ? std::string(*s) : std::string();
@@ -401,6 +447,7 @@ ParseStatus parse_webhook(std::string_view body, WebhookBody& out, std::string* 
             if (error) *error = "body is not a JSON object";
             return ParseStatus::malformed;
         }
+        replace_lone_surrogates(doc, doc.GetAllocator());
         const json::Value* events = json::get_array(doc, "events");
         if (!events) {
             if (error) *error = "`events` is missing or not an array";
@@ -437,6 +484,7 @@ std::optional<Event> parse_event(std::string_view event_json) {
     try {
         json::Document doc;
         if (!json::parse(event_json, doc)) return std::nullopt;
+        replace_lone_surrogates(doc, doc.GetAllocator());
         return parse_event_value(doc);
     } catch (const std::exception&) {
         return std::nullopt;

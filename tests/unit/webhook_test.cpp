@@ -604,6 +604,16 @@ TEST(Webhook, ThaiTextIsPreservedByteExactly) {
                               R"("text":"\u0e41\u0e08\u0e49\u0e07 \ud83d\ude4f"}})");
     EXPECT_EQ(message_of<TextMessage>(escaped).text, "แจ้ง 🙏");
 
+    // A lone low surrogate (accepted by RapidJSON 1.1) becomes U+FFFD, so raw_json stays valid UTF-8.
+    Event lone = parse_one(R"({"type":"message","message":{"id":"1","type":"text","text":"a\udc9ab\udc00"}})");
+    EXPECT_EQ(message_of<TextMessage>(lone).text,
+              "a\xEF\xBF\xBD"
+              "b\xEF\xBF\xBD");
+    auto lone_again = parse_event(lone.raw_json);
+    ASSERT_TRUE(lone_again.has_value());
+    EXPECT_EQ(lone_again->raw_json, lone.raw_json);
+    EXPECT_FALSE(parse_event(R"({"type":"x","t":"\ud83d"})").has_value());  // lone high surrogate: parse error
+
     // Embedded NUL is kept, not truncated.
     Event nul = parse_one(R"({"type":"message","message":{"id":"1","type":"text","text":"a\u0000b"}})");
     EXPECT_EQ(message_of<TextMessage>(nul).text, std::string("a\0b", 3));
