@@ -47,8 +47,8 @@ http::ServerOptions server_options(const config::Config& config) {
     return options;
 }
 
-line::MessagingApiOptions api_options(const config::Config& config) {
-    line::MessagingApiOptions options;
+line::MessagingClientOptions api_options(const config::Config& config) {
+    line::MessagingClientOptions options;
     options.api_base_url = config.line.api_base_url;
     options.data_api_base_url = config.line.data_api_base_url;
     options.channel_access_token = config.line.channel_access_token;
