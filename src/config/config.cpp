@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -135,6 +136,93 @@ void read_menu(Section& root, Config& config) {
     }
 }
 
+std::vector<std::string> read_string_list(const json::Value& array, const std::string& path) {
+    std::vector<std::string> out;
+    for (rapidjson::SizeType i = 0; i < array.Size(); ++i) {
+        if (!array[i].IsString() || array[i].GetStringLength() == 0)
+            throw ConfigError(path + "[" + std::to_string(i) + "]", "must be a non-empty string");
+        out.emplace_back(array[i].GetString(), array[i].GetStringLength());
+    }
+    return out;
+}
+
+bool is_line_id(const std::string& id, char first) {
+    if (id.size() != 33 || id[0] != first) return false;
+    for (std::size_t i = 1; i < id.size(); ++i)
+        if (!std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+    return true;
+}
+
+std::vector<Choice> read_choices(const json::Value* array, const std::string& path, bool with_department) {
+    std::vector<Choice> out;
+    if (!array) throw ConfigError(path, "is required");
+    if (array->Size() < 1 || array->Size() > 12)
+        throw ConfigError(path, "must have 1 to 12 items (room is kept for the back and cancel buttons)");
+    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+        std::string item_path = path + "[" + std::to_string(i) + "]";
+        Section item(&(*array)[i], item_path);
+        Choice choice;
+        item.read("key", choice.key, true);
+        item.read("label", choice.label, true);
+        if (with_department) item.read("department", choice.department, true);
+        item.reject_unknown_keys();
+        if (choice.key.empty()) throw ConfigError(item_path + ".key", "is required");
+        if (choice.label.empty()) throw ConfigError(item_path + ".label", "is required");
+        if (text::utf16_length(choice.label) > 20) throw ConfigError(item_path + ".label", "must be at most 20 characters");
+        if (with_department && choice.department.empty()) throw ConfigError(item_path + ".department", "is required");
+        out.push_back(choice);
+    }
+    return out;
+}
+
+void read_departments(Section& root, Config& config) {
+    const json::Value* array = root.array("departments");
+    if (!array || array->Empty()) throw ConfigError("departments", "must list at least one department");
+    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+        std::string path = "departments[" + std::to_string(i) + "]";
+        Section item(&(*array)[i], path);
+        Department department;
+        item.read("key", department.key, true);
+        item.read("name", department.name, true);
+        item.read("group_id", department.group_id, true);
+        const json::Value* officers = item.array("officers");
+        item.reject_unknown_keys();
+        if (department.key.empty()) throw ConfigError(path + ".key", "is required");
+        if (department.name.empty()) throw ConfigError(path + ".name", "is required");
+        if (!is_line_id(department.group_id, 'C'))
+            throw ConfigError(path + ".group_id", "must be a LINE group id (C followed by 32 hex digits)");
+        if (config.department(department.key)) throw ConfigError(path + ".key", "duplicates another department");
+        if (officers) {
+            for (rapidjson::SizeType j = 0; j < officers->Size(); ++j) {
+                std::string officer_path = path + ".officers[" + std::to_string(j) + "]";
+                Section entry(&(*officers)[j], officer_path);
+                Officer officer;
+                entry.read("user_id", officer.user_id, true);
+                entry.read("name", officer.name, true);
+                entry.reject_unknown_keys();
+                if (!is_line_id(officer.user_id, 'U'))
+                    throw ConfigError(officer_path + ".user_id", "must be a LINE user id (U followed by 32 hex digits)");
+                if (officer.name.empty()) throw ConfigError(officer_path + ".name", "is required");
+                department.officers.push_back(officer);
+            }
+        }
+        config.departments.push_back(department);
+    }
+}
+
+void read_intents(Section& root, Config& config) {
+    static const std::set<std::string> known = {"complaint", "streetlight", "tax",     "status",
+                                                "announcement", "help",     "greeting"};
+    Section intents = root.child("intents");
+    if (!intents.present()) throw ConfigError("intents", "is required");
+    for (const auto& name : intents.keys()) {
+        if (!known.count(name)) throw ConfigError("intents." + name, "unknown intent (known: complaint streetlight tax status announcement help greeting)");
+        const json::Value* list = intents.array(name);
+        Intent intent{name, read_string_list(*list, "intents." + name)};
+        config.intents.push_back(intent);
+    }
+}
+
 void apply_environment(Config& config, const Environment& env) {
     auto get = [&](const char* name, std::string& out) {
         auto it = env.find(name);
@@ -168,6 +256,24 @@ const std::string& Config::text(const std::string& key) const {
     static const std::string missing;
     auto it = texts.find(key);
     return it == texts.end() ? missing : it->second;
+}
+
+const Officer* Department::officer(const std::string& user_id) const {
+    for (const auto& o : officers)
+        if (o.user_id == user_id) return &o;
+    return nullptr;
+}
+
+const Department* Config::department(const std::string& key) const {
+    for (const auto& d : departments)
+        if (d.key == key) return &d;
+    return nullptr;
+}
+
+const Department* Config::department_by_group(const std::string& group_id) const {
+    for (const auto& d : departments)
+        if (d.group_id == group_id) return &d;
+    return nullptr;
 }
 
 const std::vector<std::string>& required_text_keys() {
@@ -251,6 +357,27 @@ Config load_config(const std::string& path, const Environment& env, bool require
     conversation.reject_unknown_keys();
 
     read_menu(root, config);
+    read_departments(root, config);
+    config.complaint_categories = read_choices(root.array("complaint_categories"), "complaint_categories", true);
+    for (std::size_t i = 0; i < config.complaint_categories.size(); ++i)
+        if (!config.department(config.complaint_categories[i].department))
+            throw ConfigError("complaint_categories[" + std::to_string(i) + "].department",
+                              "names no department in \"departments\"");
+    Section streetlight = root.child("streetlight");
+    if (!streetlight.present()) throw ConfigError("streetlight", "is required");
+    streetlight.read("department", config.streetlight.department, true);
+    long long radius = static_cast<long long>(config.streetlight.duplicate_radius_m);
+    streetlight.read("duplicate_radius_m", radius, 1, 1000);
+    config.streetlight.duplicate_radius_m = static_cast<double>(radius);
+    config.streetlight.faults = read_choices(streetlight.array("faults"), "streetlight.faults", false);
+    streetlight.reject_unknown_keys();
+    if (!config.department(config.streetlight.department))
+        throw ConfigError("streetlight.department", "names no department in \"departments\"");
+    read_intents(root, config);
+    Section tickets = root.child("tickets");
+    tickets.read("max_photos", config.max_photos, 0, 3);
+    tickets.read("max_photo_bytes", config.max_photo_bytes, 1024, 50 * 1024 * 1024);
+    tickets.reject_unknown_keys();
 
     Section texts = root.child("texts");
     if (!texts.present()) throw ConfigError("texts", "is required");

@@ -25,6 +25,38 @@ struct MenuItem {
     std::string text;   // what tapping it sends as the resident's message
 };
 
+struct Officer {
+    std::string user_id;  // LINE user id (U + 32 hex)
+    std::string name;     // shown to colleagues and residents, e.g. "นายช่างสมชาย"
+};
+
+struct Department {
+    std::string key;       // "engineering"
+    std::string name;      // "กองช่าง"
+    std::string group_id;  // the department's LINE group (C + 32 hex) where its tickets arrive
+    std::vector<Officer> officers;  // only these may act on the department's tickets
+    const Officer* officer(const std::string& user_id) const;
+};
+
+// A choice offered by quick reply: a complaint category or a streetlight fault.
+struct Choice {
+    std::string key;
+    std::string label;       // ≤ 20 characters (quick reply label)
+    std::string department;  // complaint categories: the department that handles it
+};
+
+struct StreetlightConfig {
+    std::string department;          // the department key for streetlight tickets (กองช่าง)
+    double duplicate_radius_m = 30;  // an open report this close is offered instead of a duplicate
+    std::vector<Choice> faults;
+};
+
+// An intent and the words that signal it (any spelling residents use: colloquial, Isan, typos).
+struct Intent {
+    std::string name;  // complaint streetlight tax status announcement help greeting
+    std::vector<std::string> keywords;
+};
+
 struct ServerConfig {
     int port = 8080;
     std::string bind_address = "0.0.0.0";
@@ -74,10 +106,19 @@ struct Config {
     LineConfig line;
     RedisConfig redis;
     std::vector<MenuItem> main_menu;
+    std::vector<Department> departments;
+    std::vector<Choice> complaint_categories;
+    StreetlightConfig streetlight;
+    std::vector<Intent> intents;  // checked in this order
+    int max_photos = 3;
+    std::size_t max_photo_bytes = 10 * 1024 * 1024;
     std::map<std::string, std::string> texts;  // resident-facing wording, by key
 
     // The wording for `key`; start-up validation guarantees the required keys exist.
     const std::string& text(const std::string& key) const;
+    const Department* department(const std::string& key) const;
+    // The department whose LINE group this is, or nullptr.
+    const Department* department_by_group(const std::string& group_id) const;
 };
 
 using Environment = std::map<std::string, std::string>;

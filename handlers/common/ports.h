@@ -1,0 +1,54 @@
+#pragma once
+// The narrow interfaces conversation handlers work through. Production implementations sit in
+// src/ (Redis, LINE); unit tests give in-memory ones. None of them exposes a socket.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace thesaban::handlers {
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual int64_t now_ms() const = 0;
+};
+
+// Per-conversation state (JSON text) that expires after the configured idle time. The key is the
+// chat for a 1:1 chat, and chat + user inside a group (each officer has their own conversation).
+class ConversationStore {
+public:
+    virtual ~ConversationStore() = default;
+    virtual std::optional<std::string> load(const std::string& key) = 0;
+    virtual void save(const std::string& key, const std::string& state_json) = 0;
+    virtual void clear(const std::string& key) = 0;
+};
+
+// Durable pushes: stored first, then delivered with retries, so a LINE outage delays a message
+// but never loses it. `dedup_key` makes a repeated enqueue (an event processed again after a
+// crash) a no-op and becomes the X-Line-Retry-Key.
+class Notifier {
+public:
+    virtual ~Notifier() = default;
+    virtual void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) = 0;
+};
+
+// Photos residents and officers send: fetched from LINE's content API, checked and kept under
+// DATA_DIR, addressed by an unguessable token.
+class MediaStore {
+public:
+    virtual ~MediaStore() = default;
+    // The token of the stored image, or nullopt when it could not be fetched or is not an image.
+    virtual std::optional<std::string> save_line_image(const std::string& message_id) = 0;
+    // PUBLIC_BASE_URL/media/<token>
+    virtual std::string public_url(const std::string& token) const = 0;
+};
+
+class ProfileLookup {
+public:
+    virtual ~ProfileLookup() = default;
+    // The LINE display name, or empty when unknown.
+    virtual std::string display_name(const std::string& user_id) = 0;
+};
+
+}  // namespace thesaban::handlers
