@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tickets/ticket.h"
+
 namespace thesaban::handlers {
 
 class Clock {
@@ -49,6 +51,13 @@ public:
     virtual ~ProfileLookup() = default;
     // The LINE display name, or empty when unknown.
     virtual std::string display_name(const std::string& user_id) = 0;
+};
+
+// Tells the department a new ticket has arrived (its LINE group gets the officers' card).
+class TicketAnnouncer {
+public:
+    virtual ~TicketAnnouncer() = default;
+    virtual void ticket_created(const tickets::Ticket& ticket, const std::string& dedup_key) = 0;
 };
 
 }  // namespace thesaban::handlers

@@ -64,6 +64,7 @@ struct Ticket : TicketDraft {
     std::vector<std::string> after_photo_tokens;
     int rating = 0;  // 1–5 once rated
     std::string rating_comment;
+    std::vector<std::string> followers;  // LINE user ids told of changes besides the reporter
     std::vector<HistoryEntry> history;
 };
 

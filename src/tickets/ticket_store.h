@@ -44,6 +44,9 @@ public:
     // Open tickets of `kind` within `radius_m` metres of the point, nearest first.
     virtual std::vector<Ticket> open_nearby(const std::string& kind, double latitude, double longitude,
                                             double radius_m) = 0;
+    // A resident who found an open report of the same problem follows it: they are told of its
+    // status changes as the reporter is. False if the ticket does not exist or is not open.
+    virtual bool follow(const std::string& ticket_id, const std::string& user_id) = 0;
     // A 1–5 rating by the reporter of a done ticket; false if not allowed (not theirs, not done, out of range).
     virtual bool rate(const std::string& ticket_id, const std::string& user_id, int stars, const std::string& comment,
                       int64_t now_ms) = 0;

@@ -27,3 +27,17 @@ TEST(TruncateUtf16, NeverSplitsACharacter) {
 }
 
 }  // namespace thesaban::text
+
+#include "core/thai_date.h"
+#include "tickets/ticket.h"
+
+namespace thesaban {
+TEST(ThaiDate, BuddhistEraInThailandTime) {
+    // 2026-11-25 17:30 UTC is 26 Nov 2569 00:30 in Thailand.
+    EXPECT_EQ(thai_datetime(1795627800000LL), "26 พ.ย. 2569 00:30 น.");
+    EXPECT_EQ(thai_date(1795627800000LL), "26 พ.ย. 2569");
+    // 31 Dec 2025 18:00 UTC is already 1 Jan 2569 in Thailand.
+    EXPECT_EQ(tickets::buddhist_year_at(1767204000000LL), 2569);
+    EXPECT_EQ(tickets::format_ticket_id("PNK", 2569, 123), "PNK-2569-000123");
+}
+}  // namespace thesaban

@@ -1,0 +1,41 @@
+#pragma once
+// A resident conversation that spans several messages (a complaint, a streetlight report, a
+// rating). The ResidentRouter loads the chat's state, picks the flow and saves what it leaves.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "handlers/common/conversation.h"
+
+namespace thesaban::handlers {
+
+struct FlowContext {
+    const line::Event& event;
+    std::string conversation_key;
+    // This flow's state, {"flow": name, ...}; the flow edits it in place. Empty object on start.
+    json::Document& state;
+    Responder& out;
+    bool finished = false;  // set by the flow when the conversation is over (state is dropped)
+};
+
+class Flow {
+public:
+    virtual ~Flow() = default;
+    virtual std::string name() const = 0;
+    // Intents (see IntentClassifier) that start this flow.
+    virtual std::vector<std::string> intents() const = 0;
+    // Postback data this flow answers even with no state of its own (e.g. "rate=...").
+    virtual bool accepts_postback(std::string_view data) const { return false; }
+    virtual void start(FlowContext& context) = 0;
+    virtual void resume(FlowContext& context) = 0;
+};
+
+class IntentClassifier {
+public:
+    virtual ~IntentClassifier() = default;
+    // One of: complaint streetlight tax status announcement help greeting unknown.
+    virtual std::string classify(std::string_view text) const = 0;
+};
+
+}  // namespace thesaban::handlers
