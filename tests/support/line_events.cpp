@@ -76,6 +76,23 @@ std::string sticker_event(const EventSource& source, const std::string& reply_to
            R"(","type":"sticker","quoteToken":"q1","packageId":"446","stickerId":"1988","stickerResourceType":"STATIC"}})";
 }
 
+std::string postback_event(const EventSource& source, const std::string& data, const std::string& reply_token) {
+    return common("postback", source, reply_token, {}, false, false) + R"(,"postback":{"data":)" + json_string(data) +
+           "}}";
+}
+
+std::string location_event(const EventSource& source, double latitude, double longitude, const std::string& title,
+                           const std::string& address, const std::string& reply_token) {
+    return common("message", source, reply_token, {}, false, false) + R"(,"message":{"id":")" + digits(18) +
+           R"(","type":"location","title":)" + json_string(title) + R"(,"address":)" + json_string(address) +
+           R"(,"latitude":)" + std::to_string(latitude) + R"(,"longitude":)" + std::to_string(longitude) + "}}";
+}
+
+std::string image_event(const EventSource& source, const std::string& message_id, const std::string& reply_token) {
+    return common("message", source, reply_token, {}, false, false) + R"(,"message":{"id":")" + message_id +
+           R"(","type":"image","quoteToken":"q1","contentProvider":{"type":"line"}}})";
+}
+
 std::string raw_event(const std::string& type, const EventSource& source, const std::string& extra_members) {
     return common(type, source, "-", {}, false, false) + (extra_members.empty() ? "" : "," + extra_members) + "}";
 }

@@ -20,6 +20,11 @@ std::string follow_event(const EventSource& source, const std::string& reply_tok
 std::string text_event(const EventSource& source, const std::string& text, const std::string& reply_token,
                        const std::string& event_id = {}, bool standby = false, bool redelivery = false);
 std::string sticker_event(const EventSource& source, const std::string& reply_token);
+std::string postback_event(const EventSource& source, const std::string& data, const std::string& reply_token);
+std::string location_event(const EventSource& source, double latitude, double longitude, const std::string& title,
+                           const std::string& address, const std::string& reply_token);
+// An image message whose content LINE serves under `message_id`.
+std::string image_event(const EventSource& source, const std::string& message_id, const std::string& reply_token);
 std::string raw_event(const std::string& type, const EventSource& source, const std::string& extra_members);
 
 std::string webhook_body(const std::vector<std::string>& events);
