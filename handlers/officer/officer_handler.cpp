@@ -39,7 +39,8 @@ std::map<std::string, std::string> parse_postback_data(std::string_view data) {
         auto amp = data.find('&', pos);
         auto part = data.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
         auto eq = part.find('=');
-        if (eq != std::string_view::npos) params.emplace(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+        if (eq != std::string_view::npos)
+            params.emplace(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
         if (amp == std::string_view::npos) break;
         pos = amp + 1;
     }
@@ -97,8 +98,7 @@ bool OfficerHandler::handle(const line::Event& event, Responder& out) {
     return true;
 }
 
-const config::Officer* OfficerHandler::authorize(const line::Event& event,
-                                                 const std::optional<tickets::Ticket>& ticket,
+const config::Officer* OfficerHandler::authorize(const line::Event& event, const std::optional<tickets::Ticket>& ticket,
                                                  const std::string& ticket_id, Responder& out) {
     const auto& user = event.source.user_id;
     if (!ticket) {
@@ -111,7 +111,8 @@ const config::Officer* OfficerHandler::authorize(const line::Event& event,
     if (!officer) {
         log::warn("officer", "not an officer of the ticket's department",
                   {{"user", log::mask_id(user)}, {"ticket", ticket->id}, {"department", ticket->department}});
-        say(out, "officer_not_authorized", {{"id", ticket->id}, {"department", cards_.department_name(ticket->department)}});
+        say(out, "officer_not_authorized",
+            {{"id", ticket->id}, {"department", cards_.department_name(ticket->department)}});
         return nullptr;
     }
     if (!tickets::is_open(ticket->status)) {
@@ -278,17 +279,18 @@ void OfficerHandler::apply(tickets::TransitionRequest request, Responder& out) {
     }
     const auto& ticket = *result.ticket;
     if (result.outcome != Outcome::ok) {
-        log::info("officer", result.outcome == Outcome::conflict ? "transition conflict" : "transition not allowed",
-                  {{"user", log::mask_id(request.actor)}, {"ticket", ticket.id},
-                   {"to", tickets::status_key(request.to)}});
+        log::info(
+            "officer", result.outcome == Outcome::conflict ? "transition conflict" : "transition not allowed",
+            {{"user", log::mask_id(request.actor)}, {"ticket", ticket.id}, {"to", tickets::status_key(request.to)}});
         refuse_change(ticket, request.to, out);
         return;
     }
-    log::info("officer", "ticket changed",
-              {{"user", log::mask_id(request.actor)}, {"ticket", ticket.id}, {"to", tickets::status_key(ticket.status)}});
+    log::info(
+        "officer", "ticket changed",
+        {{"user", log::mask_id(request.actor)}, {"ticket", ticket.id}, {"to", tickets::status_key(ticket.status)}});
 
-    templates::Values values{{"id", ticket.id}, {"status", cards_.status_name(ticket.status)},
-                             {"officer", request.actor_name}};
+    templates::Values values{
+        {"id", ticket.id}, {"status", cards_.status_name(ticket.status)}, {"officer", request.actor_name}};
     if (ticket.status == Status::forwarded) {
         values["department"] = cards_.department_name(ticket.department);
         say(out, "officer_forwarded", values);
@@ -306,8 +308,8 @@ void OfficerHandler::apply(tickets::TransitionRequest request, Responder& out) {
 }
 
 void OfficerHandler::refuse_change(const tickets::Ticket& now, Status wanted, Responder& out) {
-    templates::Values values{{"id", now.id}, {"status", cards_.status_name(now.status)},
-                             {"to", cards_.status_name(wanted)}};
+    templates::Values values{
+        {"id", now.id}, {"status", cards_.status_name(now.status)}, {"to", cards_.status_name(wanted)}};
     if (!tickets::is_open(now.status)) {
         say(out, "officer_ticket_finished", values);
     } else if (wanted == Status::accepted && (now.status == Status::accepted || now.status == Status::in_progress)) {
@@ -320,11 +322,11 @@ void OfficerHandler::refuse_change(const tickets::Ticket& now, Status wanted, Re
 }
 
 void OfficerHandler::notify_residents(const tickets::Ticket& ticket) {
-    std::string body = format_text(config_.text("resident_status_update"),
-                                   {{"id", ticket.id},
-                                    {"category", cards_.category_label(ticket)},
-                                    {"status", cards_.status_name(ticket.status)},
-                                    {"date", thai_datetime(ticket.updated_ms)}});
+    std::string body =
+        format_text(config_.text("resident_status_update"), {{"id", ticket.id},
+                                                             {"category", cards_.category_label(ticket)},
+                                                             {"status", cards_.status_name(ticket.status)},
+                                                             {"date", thai_datetime(ticket.updated_ms)}});
     if (ticket.status == Status::forwarded)
         body += "\n" + format_text(config_.text("resident_forwarded_line"),
                                    {{"department", cards_.department_name(ticket.department)}});
@@ -354,7 +356,8 @@ void OfficerHandler::notify_residents(const tickets::Ticket& ticket) {
             attach_postback_quick_reply(message, stars);
         }
         messages.push_back(json::to_string(message));
-        notifier_.push(user, messages, "status:" + ticket.id + ":" + std::to_string(ticket.history.size()) + ":" + user);
+        notifier_.push(user, messages,
+                       "status:" + ticket.id + ":" + std::to_string(ticket.history.size()) + ":" + user);
     }
 }
 
@@ -366,9 +369,9 @@ void OfficerHandler::show_backlog(const line::Event& event, const config::Depart
     }
     std::vector<json::Document> bubbles;
     for (const auto& ticket : open) bubbles.push_back(cards_.officer_bubble(ticket));
-    auto message = carousel_message(bubbles, format_text(config_.text("officer_backlog_alt"),
-                                                         {{"department", department.name},
-                                                          {"count", std::to_string(open.size())}}));
+    auto message = carousel_message(
+        bubbles, format_text(config_.text("officer_backlog_alt"),
+                             {{"department", department.name}, {"count", std::to_string(open.size())}}));
     out.send(json::to_string(message));
 }
 

@@ -40,8 +40,7 @@ private:
     using Params = std::map<std::string, std::string>;
 
     void on_ticket_postback(const line::Event& event, const Params& params, Responder& out);
-    void on_done_conversation(const line::Event& event, json::Document& state, const std::string& key,
-                              Responder& out);
+    void on_done_conversation(const line::Event& event, json::Document& state, const std::string& key, Responder& out);
     void finish_done(const line::Event& event, const json::Document& state, const std::string& note,
                      const std::vector<std::string>& photos, Responder& out);
     void show_backlog(const line::Event& event, const config::Department& department, Responder& out);

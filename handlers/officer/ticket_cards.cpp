@@ -12,7 +12,9 @@ namespace {
 // A placeholder value that removes the component holding it: an optional row (no phone, no
 // location, no description) or the hero image (no photo). Control characters never occur in
 // wording, so it cannot collide with real text.
-const std::string kDrop = "\x1f" "drop";
+const std::string kDrop =
+    "\x1f"
+    "drop";
 
 bool contains_drop(const json::Value& v) {
     if (v.IsString()) return std::string_view(v.GetString(), v.GetStringLength()).find(kDrop) != std::string_view::npos;
@@ -203,9 +205,9 @@ json::Document TicketCards::officer_card(const tickets::Ticket& ticket) const {
     values["button_done"] = config_.text("officer_button_done");
     values["button_forward"] = config_.text("officer_button_forward");
     values["button_close"] = config_.text("officer_button_close");
-    values["alt_text"] = format_text(config_.text("officer_card_alt"),
-                                     {{"id", ticket.id}, {"category", category_label(ticket)},
-                                      {"status", status_name(ticket.status)}});
+    values["alt_text"] =
+        format_text(config_.text("officer_card_alt"),
+                    {{"id", ticket.id}, {"category", category_label(ticket)}, {"status", status_name(ticket.status)}});
     auto message = templates_.render("officer_ticket_card", values);
     drop_marked(message);
     return message;

@@ -29,8 +29,8 @@ public:
         static_cast<tickets::TicketDraft&>(ticket) = draft;
         ticket.id = tickets::format_ticket_id("PNK", tickets::buddhist_year_at(now_ms), ++sequence_);
         ticket.created_ms = ticket.updated_ms = now_ms;
-        ticket.history.push_back({now_ms, draft.reporter_user_id, draft.reporter_name, tickets::Status::received,
-                                  draft.department, ""});
+        ticket.history.push_back(
+            {now_ms, draft.reporter_user_id, draft.reporter_name, tickets::Status::received, draft.department, ""});
         tickets_[ticket.id] = ticket;
         order_.push_back(ticket.id);
         by_key_[idempotency_key] = ticket.id;
