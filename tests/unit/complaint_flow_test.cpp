@@ -302,5 +302,26 @@ TEST_F(ComplaintFlowTest, QuotesAndNewlinesInDescriptionStayValidJson) {
     EXPECT_EQ(h.step(), "confirm");  // the summary was checked as valid JSON by the harness
 }
 
+TEST_F(ComplaintFlowTest, TwelveCategoriesStillFitThirteenQuickReplyItems) {
+    while (h.config.complaint_categories.size() < 12)
+        h.config.complaint_categories.push_back(
+            {"extra" + std::to_string(h.config.complaint_categories.size()), "หมวดเพิ่ม", "clerk"});
+    walk_to("confirm");
+    ASSERT_TRUE(h.send(h.postback("flow=edit")));  // category again, now with ใช้ข้อมูลเดิม as well
+    auto labels = h.quick_labels();
+    EXPECT_EQ(labels.size(), 13u);
+    EXPECT_EQ(labels.back(), "ยกเลิก") << "cancel is never cut";
+}
+
+TEST_F(ComplaintFlowTest, NoPhotoStepWhenPhotosAreOff) {
+    h.config.max_photos = 0;
+    walk_to("description");
+    ASSERT_TRUE(h.send_text("ท่อระบายน้ำอุดตันหน้าตลาด"));
+    EXPECT_EQ(h.step(), "location");
+    ASSERT_TRUE(h.send(h.image("x")));
+    EXPECT_EQ(h.step(), "location");
+    EXPECT_TRUE(h.media.saved.empty());
+}
+
 }  // namespace
 }  // namespace thesaban::testing
