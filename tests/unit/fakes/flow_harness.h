@@ -1,0 +1,226 @@
+#pragma once
+// The real config, templates, flows and router over in-memory ports, plus event builders and a
+// check that every message the bot produces is one LINE would accept.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/json.h"
+#include "core/text.h"
+#include "in_memory_ports.h"
+#include "handlers/common/flow_steps.h"
+#include "handlers/common/resident_router.h"
+#include "handlers/complaint/complaint_flow.h"
+#include "handlers/streetlight/streetlight_flow.h"
+#include "templates/template_library.h"
+
+namespace thesaban::testing {
+
+inline constexpr const char* kResident = "U0123456789abcdef0123456789abcdef";
+// 2025-11-25 14:05 in Thailand: พ.ศ. 2568.
+inline constexpr int64_t kNowMs = 1764054300000;
+
+// Checks LINE's limits on one message; returns the parsed document.
+inline void expect_valid_line_message(const std::string& message_json) {
+    json::Document doc;
+    std::string error;
+    ASSERT_TRUE(json::parse(message_json, doc, &error)) << error << "\n" << message_json;
+    ASSERT_TRUE(doc.IsObject());
+    auto type = json::get_string(doc, "type");
+    ASSERT_TRUE(type.has_value());
+    EXPECT_EQ(message_json.find("{{"), std::string::npos) << "unfilled placeholder: " << message_json;
+    if (*type == "text") {
+        auto t = json::get_string(doc, "text");
+        ASSERT_TRUE(t.has_value());
+        EXPECT_FALSE(t->empty());
+        EXPECT_LE(text::utf16_length(*t), 5000u);
+    } else {
+        EXPECT_EQ(*type, "flex");
+        auto alt = json::get_string(doc, "altText");
+        ASSERT_TRUE(alt.has_value());
+        EXPECT_FALSE(alt->empty());
+    }
+    if (const json::Value* qr = json::get_object(doc, "quickReply")) {
+        const json::Value* items = json::get_array(*qr, "items");
+        ASSERT_NE(items, nullptr);
+        EXPECT_GE(items->Size(), 1u);
+        EXPECT_LE(items->Size(), 13u) << message_json;
+    }
+    // Every action label (quick reply and flex buttons) within 20 characters; no empty flex text.
+    std::vector<const json::Value*> stack = {&doc};
+    while (!stack.empty()) {
+        const json::Value* v = stack.back();
+        stack.pop_back();
+        if (v->IsObject()) {
+            if (const json::Value* action = json::get_object(*v, "action")) {
+                auto label = json::get_string(*action, "label");
+                auto action_type = json::get_string(*action, "type").value_or("");
+                if (action_type != "uri" || label) {
+                    ASSERT_TRUE(label.has_value()) << message_json;
+                    EXPECT_FALSE(label->empty());
+                    EXPECT_LE(text::utf16_length(*label), 20u) << *label;
+                }
+                if (auto data = json::get_string(*action, "data")) EXPECT_LE(data->size(), 300u);
+            }
+            if (json::get_string(*v, "type").value_or("") == "text" && v != &doc)
+                EXPECT_FALSE(json::get_string(*v, "text").value_or("").empty()) << message_json;
+            for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) stack.push_back(&it->value);
+        } else if (v->IsArray()) {
+            for (const auto& item : v->GetArray()) stack.push_back(&item);
+        }
+    }
+}
+
+class FlowHarness {
+public:
+    FlowHarness()
+        : config(config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false)),
+          templates(templates::TemplateLibrary::load(THESABAN_SOURCE_DIR "/templates")),
+          clock(kNowMs),
+          classifier(config.intents),
+          deps{config, templates, tickets, media, announcer, profiles, clock},
+          complaint(deps),
+          streetlight(deps) {
+        profiles.names[kResident] = "สมหญิง ใจดี";
+    }
+
+    // The router over `flows` (complaint and streetlight unless given).
+    handlers::ResidentRouter& router() {
+        if (!router_)
+            router_ = std::make_unique<handlers::ResidentRouter>(
+                conversations, classifier, extra_flows.empty() ? std::vector<handlers::Flow*>{&complaint, &streetlight}
+                                                               : extra_flows,
+                config);
+        return *router_;
+    }
+
+    line::Event base(line::EventKind kind) {
+        line::Event e;
+        e.kind = kind;
+        e.type = kind == line::EventKind::postback ? "postback" : "message";
+        e.webhook_event_id = "01EVT" + std::to_string(++event_counter);
+        e.timestamp_ms = clock.now_ms();
+        e.source.type = line::Source::Type::user;
+        e.source.user_id = kResident;
+        e.reply_token = "reply-" + std::to_string(event_counter);
+        return e;
+    }
+    line::Event message(line::MessageContent content) {
+        line::Event e = base(line::EventKind::message);
+        if (content.id.empty()) content.id = "m" + std::to_string(event_counter);
+        e.payload = std::move(content);
+        return e;
+    }
+    line::Event text(const std::string& s) { return message({"", line::TextMessage{s}}); }
+    line::Event image(const std::string& id) { return message({id, line::ImageMessage{}}); }
+    line::Event location(double lat, double lng, const std::string& title = "", const std::string& address = "") {
+        return message({"", line::LocationMessage{title, address, lat, lng}});
+    }
+    line::Event sticker() { return message({"", line::StickerMessage{"11537", "52002734"}}); }
+    line::Event video() { return message({"", line::VideoMessage{}}); }
+    line::Event postback(const std::string& data) {
+        line::Event e = base(line::EventKind::postback);
+        e.payload = line::Postback{data};
+        return e;
+    }
+
+    // Hands the event to the router; every answer is checked against LINE's limits.
+    bool send(const line::Event& event) {
+        handlers::CollectingResponder out;
+        bool handled = router().handle(event, out);
+        for (const auto& m : out.messages) expect_valid_line_message(m);
+        replies = out.messages;
+        return handled;
+    }
+    bool send_text(const std::string& s) { return send(text(s)); }
+
+    std::string step() const {
+        auto it = conversations.states.find(kResident);
+        if (it == conversations.states.end()) return "";
+        json::Document doc;
+        json::parse(it->second, doc);
+        return std::string(json::get_string(doc, "step").value_or(""));
+    }
+    std::string flow() const {
+        auto it = conversations.states.find(kResident);
+        if (it == conversations.states.end()) return "";
+        json::Document doc;
+        json::parse(it->second, doc);
+        return std::string(json::get_string(doc, "flow").value_or(""));
+    }
+    bool has_state() const { return conversations.states.count(kResident) > 0; }
+
+    // All replies of the last event, concatenated (for "contains" checks).
+    std::string all_replies() const {
+        std::string out;
+        for (const auto& r : replies) out += r + "\n";
+        return out;
+    }
+    // Whether a text message of the last event says exactly `wording` (unescaped).
+    bool said(const std::string& wording) const {
+        for (const auto& r : replies) {
+            json::Document doc;
+            if (json::parse(r, doc) && json::get_string(doc, "text").value_or("") == wording) return true;
+        }
+        return false;
+    }
+    const json::Value* last_quick_items(json::Document& holder) const {
+        if (replies.empty()) return nullptr;
+        json::parse(replies.back(), holder);
+        const json::Value* qr = json::get_object(holder, "quickReply");
+        return qr ? json::get_array(*qr, "items") : nullptr;
+    }
+    std::vector<std::string> quick_labels() const {
+        json::Document doc;
+        std::vector<std::string> out;
+        if (const json::Value* items = last_quick_items(doc))
+            for (const auto& item : items->GetArray())
+                out.emplace_back(json::get_string(item["action"], "label").value_or(""));
+        return out;
+    }
+    std::vector<std::string> quick_types() const {
+        json::Document doc;
+        std::vector<std::string> out;
+        if (const json::Value* items = last_quick_items(doc))
+            for (const auto& item : items->GetArray())
+                out.emplace_back(json::get_string(item["action"], "type").value_or(""));
+        return out;
+    }
+    std::vector<std::string> quick_data() const {
+        json::Document doc;
+        std::vector<std::string> out;
+        if (const json::Value* items = last_quick_items(doc))
+            for (const auto& item : items->GetArray())
+                out.emplace_back(json::get_string(item["action"], "data").value_or(""));
+        return out;
+    }
+
+    config::Config config;
+    templates::TemplateLibrary templates;
+    InMemoryConversationStore conversations;
+    InMemoryTicketStore tickets;
+    InMemoryMediaStore media;
+    RecordingAnnouncer announcer;
+    FixedProfiles profiles;
+    FixedClock clock;
+    SubstringClassifier classifier;
+    handlers::FlowDeps deps;
+    handlers::ComplaintFlow complaint;
+    handlers::StreetlightFlow streetlight;
+    std::vector<handlers::Flow*> extra_flows;  // set before the first send to route other flows
+    std::vector<std::string> replies;
+    int event_counter = 0;
+
+private:
+    std::unique_ptr<handlers::ResidentRouter> router_;
+};
+
+inline bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace thesaban::testing
