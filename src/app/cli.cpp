@@ -1,9 +1,11 @@
 #include "app/cli.h"
 
+#include <filesystem>
 #include <iostream>
 
 #include "app/application.h"
 #include "core/log.h"
+#include "handlers/common/intent_classifier.h"
 #include "templates/template_library.h"
 
 namespace thesaban::app {
@@ -14,6 +16,9 @@ constexpr const char* kUsage = R"(thesaban-bot: a LINE Official Account bot for 
 usage:
   thesaban-bot --config FILE          run the bot (secrets from the environment)
   thesaban-bot --check-config FILE    validate the configuration and templates, then exit
+  thesaban-bot classify TEXT [--config FILE]
+                                      print the intent TEXT is read as, a tab and the keyword
+                                      (default FILE: config/thesaban.example.jsonc)
   thesaban-bot --help
 
 environment:
@@ -33,6 +38,36 @@ bool load(const std::string& path, bool require_secrets, config::Config& out) {
         std::cerr << "thesaban-bot: template error: " << e.what() << "\n";
     }
     return false;
+}
+
+// `classify TEXT [--config FILE]`: lets whoever edits the intents try a sentence without LINE.
+int classify(const std::vector<std::string>& args) {
+    std::string path = "config/thesaban.example.jsonc";
+    if (!std::filesystem::exists(path)) path = THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc";
+    std::vector<std::string> texts;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            path = args[++i];
+        } else {
+            texts.push_back(args[i]);
+        }
+    }
+    if (texts.size() != 1) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    config::Config config;
+    try {
+        config = config::load_config(path, config::current_environment(), /*require_secrets=*/false);
+    } catch (const config::ConfigError& e) {
+        std::cerr << "thesaban-bot: configuration error in " << path << ": " << e.what() << "\n";
+        return 1;
+    }
+    const auto match = handlers::KeywordIntentClassifier(config.intents).match(texts[0]);
+    std::cout << match.intent;
+    if (!match.keyword.empty()) std::cout << '\t' << match.keyword;
+    std::cout << "\n";
+    return 0;
 }
 
 }  // namespace
@@ -55,6 +90,7 @@ int run_cli(const std::vector<std::string>& args) {
         log::set_min_level(log::parse_level(config.log_level));
         return run_bot(config);
     }
+    if (args[0] == "classify") return classify(args);
     std::cerr << kUsage;
     return 2;
 }
