@@ -14,13 +14,27 @@
 #include "app/event_processor.h"
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
+#include "app/outbox_worker.h"
 #include "handlers/common/greeting_handler.h"
+#include "handlers/common/intent_classifier.h"
+#include "handlers/common/resident_router.h"
+#include "handlers/complaint/complaint_flow.h"
+#include "handlers/officer/officer_handler.h"
+#include "handlers/officer/ticket_announcer.h"
+#include "handlers/streetlight/streetlight_flow.h"
+#include "handlers/tracking/tracking_flow.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "line/http_client.h"
 #include "line/messaging_client.h"
+#include "line/profile_cache.h"
+#include "media/line_media_store.h"
+#include "media/media_endpoint.h"
 #include "store/event_inbox.h"
+#include "store/outbox.h"
+#include "store/redis_conversation_store.h"
 #include "store/redis_pool.h"
+#include "store/redis_ticket_store.h"
 #include "templates/template_library.h"
 
 namespace thesaban::app {
@@ -58,6 +72,11 @@ line::MessagingClientOptions api_options(const config::Config& config) {
     options.retry.max_backoff = config.line.max_backoff;
     return options;
 }
+
+class SystemClock final : public handlers::Clock {
+public:
+    int64_t now_ms() const override { return app::now_ms(); }
+};
 
 // Re-queues events that a crash or an outage left in the inbox: everything at start-up, then
 // periodically whatever has waited longer than any normal processing takes.
@@ -114,15 +133,43 @@ int run_bot(const config::Config& config) {
     line::HttpClient http_client;
     line::HttpMessagingApi api(http_client, api_options(config));
 
+    // Stores and services the conversations work through.
+    SystemClock clock;
+    store::RedisTicketStore ticket_store(redis, config.redis.key_prefix, config.ticket_prefix);
+    store::RedisConversationStore conversations(
+        redis, config.redis.key_prefix, std::chrono::duration_cast<std::chrono::seconds>(config.conversation_idle));
+    store::RedisOutbox outbox(redis, config.redis.key_prefix);
+    OutboxWorker outbox_worker(outbox, api, OutboxWorker::Options{});
+    media::LineMediaStore media_store(api, config.data_dir, config.public_base_url, config.max_photo_bytes);
+    line::CachedProfileLookup profiles(api);
+    handlers::KeywordIntentClassifier classifier(config.intents);
+
+    // Conversations: officers first (their postbacks and group commands), then residents' flows,
+    // then the welcome and help answers for whatever nobody else took.
+    handlers::GroupTicketAnnouncer announcer(config, templates, media_store, outbox);
+    handlers::FlowDeps flow_deps{config, templates, ticket_store, media_store, announcer, profiles, clock};
+    handlers::ComplaintFlow complaint_flow(flow_deps);
+    handlers::StreetlightFlow streetlight_flow(flow_deps);
+    handlers::TrackingFlow tracking_flow(config, templates, ticket_store, media_store, clock);
+    handlers::ResidentRouter resident_router(conversations, classifier,
+                                             {&complaint_flow, &streetlight_flow, &tracking_flow}, config);
+    handlers::OfficerHandler officer_handler(config, templates, ticket_store, conversations, outbox, media_store, clock,
+                                             profiles);
     handlers::GreetingHandler greeting(config, templates);
+
     Delivery delivery(api, config.line.reply_token_lifetime, now_ms);
-    EventProcessor processor({&greeting}, delivery, inbox);
+    EventProcessor processor({&officer_handler, &resident_router, &greeting}, delivery, inbox);
     EventDispatcher dispatcher(static_cast<std::size_t>(config.worker_threads),
                                [&](const line::Event& event) { processor.process(event); });
     BlockingPool blocking(config.redis.pool_size);
     WebhookEndpoint webhook(config.line.channel_secret, inbox, blocking, dispatcher);
 
     http::Router router;
+    router.add("GET", "/media/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        http::Response response;
+        co_await blocking.run([&] { response = media::serve_media(config.data_dir, r.path()); });
+        co_return response;
+    });
     router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
         co_return http::Response::text(200, "ok\n");
@@ -145,6 +192,7 @@ int run_bot(const config::Config& config) {
     log::info("app", "listening", {{"port", std::to_string(server.port())}, {"address", config.server.bind_address}});
 
     auto sweeper = std::make_unique<InboxSweeper>(webhook);
+    outbox_worker.start();
 
     std::thread shutdown_thread;
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -173,6 +221,7 @@ int run_bot(const config::Config& config) {
 
     sweeper.reset();
     dispatcher.stop();
+    outbox_worker.stop();
     blocking.stop();
     log::info("app", "stopped");
     return 0;

@@ -37,7 +37,7 @@ BotProcess::BotProcess(Options options) : options_(std::move(options)), dir_(mak
     auto& a = config.GetAllocator();
     set_member(config, config, "templates_dir", json::Value((std::string(THESABAN_SOURCE_DIR) + "/templates").c_str(), a));
     set_member(config, config, "data_dir", json::Value((dir_ + "/data").c_str(), a));
-    set_member(config, config, "public_base_url", json::Value("http://127.0.0.1:9", a));
+    set_member(config, config, "public_base_url", json::Value("https://bot.test.example", a));
     // Short LINE timeouts and backoff keep failure tests fast; the rules stay the same.
     json::Value& line = config["line"];
     set_member(config, line, "request_timeout_ms", json::Value(3000));

@@ -12,9 +12,9 @@ namespace thesaban {
 namespace {
 
 using handlers::CollectingResponder;
-using testing::image_event;
-using testing::postback_event;
-using testing::text_event;
+using testing::officer_fakes::image_event;
+using testing::officer_fakes::postback_event;
+using testing::officer_fakes::text_event;
 using tickets::Status;
 
 // From config/thesaban.example.jsonc.
@@ -65,13 +65,13 @@ class OfficerHandlerTest : public ::testing::Test {
 protected:
     void TearDown() override {
         for (const auto& m : sent_) {
-            auto problems = testing::line_message_problems(m);
+            auto problems = testing::officer_fakes::line_message_problems(m);
             EXPECT_TRUE(problems.empty()) << problems.front();
         }
         for (const auto& p : notifier.pushes) {
             EXPECT_LE(p.messages.size(), 5u);
             for (const auto& m : p.messages) {
-                auto problems = testing::line_message_problems(m);
+                auto problems = testing::officer_fakes::line_message_problems(m);
                 EXPECT_TRUE(problems.empty()) << problems.front();
             }
         }
@@ -109,12 +109,12 @@ protected:
     }
     Status status(const std::string& id) { return store.get(id)->status; }
 
-    testing::InMemoryTicketStore store;
-    testing::MapConversationStore conversations;
-    testing::RecordingNotifier notifier;
-    testing::TokenMediaStore media;
-    testing::FixedClock clock{kNow};
-    testing::MapProfileLookup profiles;
+    testing::officer_fakes::InMemoryTicketStore store;
+    testing::officer_fakes::MapConversationStore conversations;
+    testing::officer_fakes::RecordingNotifier notifier;
+    testing::officer_fakes::TokenMediaStore media;
+    testing::officer_fakes::FixedClock clock{kNow};
+    testing::officer_fakes::MapProfileLookup profiles;
     handlers::OfficerHandler handler{cfg(), library(), store, conversations, notifier, media, clock, profiles};
 
 private:
@@ -150,7 +150,7 @@ TEST_F(OfficerHandlerTest, AnnouncerPushesCardToDepartmentGroup) {
 TEST_F(OfficerHandlerTest, CardWithoutPhotoOrLocationDropsHeroAndMap) {
     handlers::TicketCards cards(cfg(), library(), media);
     auto card = json::to_string(cards.officer_card(new_ticket("waste", false)));
-    EXPECT_TRUE(testing::line_message_problems(card).empty());
+    EXPECT_TRUE(testing::officer_fakes::line_message_problems(card).empty());
     EXPECT_FALSE(parsed(card)["contents"].HasMember("hero"));
     EXPECT_EQ(card.find("google.com/maps"), std::string::npos);
     EXPECT_EQ(card.find("\x1f"), std::string::npos);

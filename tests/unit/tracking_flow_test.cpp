@@ -9,8 +9,8 @@
 namespace thesaban {
 namespace {
 
-using testing::postback_event;
-using testing::text_event;
+using testing::officer_fakes::postback_event;
+using testing::officer_fakes::text_event;
 using tickets::Status;
 
 const std::string kResident = "Uaaaabbbbccccddddeeeeffff00001111";
@@ -36,7 +36,7 @@ class TrackingFlowTest : public ::testing::Test {
 protected:
     void TearDown() override {
         for (const auto& m : sent_) {
-            auto problems = testing::line_message_problems(m);
+            auto problems = testing::officer_fakes::line_message_problems(m);
             EXPECT_TRUE(problems.empty()) << problems.front();
         }
     }
@@ -76,9 +76,9 @@ protected:
         return out.messages;
     }
 
-    testing::InMemoryTicketStore store;
-    testing::TokenMediaStore media;
-    testing::FixedClock clock{kNow};
+    testing::officer_fakes::InMemoryTicketStore store;
+    testing::officer_fakes::TokenMediaStore media;
+    testing::officer_fakes::FixedClock clock{kNow};
     handlers::TrackingFlow flow{cfg(), library(), store, media, clock};
     json::Document state;
     bool finished = false;

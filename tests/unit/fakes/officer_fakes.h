@@ -15,7 +15,7 @@
 #include "line/webhook.h"
 #include "tickets/ticket_store.h"
 
-namespace thesaban::testing {
+namespace thesaban::testing::officer_fakes {
 
 class InMemoryTicketStore final : public tickets::TicketStore {
 public:
@@ -272,4 +272,4 @@ inline std::vector<std::string> line_message_problems(const std::string& message
     return problems;
 }
 
-}  // namespace thesaban::testing
+}  // namespace thesaban::testing::officer_fakes
