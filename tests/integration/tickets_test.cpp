@@ -35,7 +35,7 @@ protected:
     std::string report_streetlight(Resident& resident, double lat, double lng, std::string* transcript) {
         Resident::Plan plan;
         plan.text = "ไฟหน้าบ้านดับ";
-        plan.prefer = {"ดับทั้งต้น", "ยืนยัน", "แจ้งใหม่", "ข้าม"};
+        plan.prefer = {"ดับทั้งต้น", "ยืนยัน", "แจ้งใหม่"};
         plan.avoid = {"ยกเลิก", "แก้ไข", "ย้อนกลับ", "ติดตาม"};
         plan.location = std::make_pair(lat, lng);
         plan.image_bytes = sample_jpeg();
@@ -59,6 +59,16 @@ TEST_F(Tickets, StreetlightFromFirstWordsToRatedTicket) {
     for (const auto& a : card.actions) labels.push_back(a.label);
     for (const char* expected : {"รับเรื่อง", "กำลังดำเนินการ", "เสร็จสิ้น", "ส่งต่อ"})
         EXPECT_NE(std::find(labels.begin(), labels.end(), expected), labels.end()) << expected;
+
+    // The resident's photo is on the card, served by the bot under an unguessable link.
+    std::smatch photo;
+    ASSERT_TRUE(std::regex_search(card.json, photo, std::regex(R"(https://bot\.test\.example/media/([A-Za-z0-9_-]{32}))")))
+        << card.json;
+    auto served = bot->get("/media/" + photo[1].str());
+    EXPECT_EQ(served.status, 200);
+    EXPECT_EQ(served.body, sample_jpeg());
+    EXPECT_EQ(served.header("content-type"), "image/jpeg");
+    EXPECT_EQ(bot->get("/media/" + std::string(32, 'A')).status, 404);
 
     // Someone in the group who is not a listed officer: politely refused, nothing changes.
     Resident stranger(*bot, *line, {"U77777777777777777777777777777777", kEngineeringGroup});
@@ -126,6 +136,26 @@ TEST_F(Tickets, ComplaintGoesToItsDepartmentGroup) {
     ASSERT_TRUE(id) << transcript;
     Resident health_group(*bot, *line, {kHealthOfficer, "C2a2b3c4d5e6f708192a3b4c5d6e7f802"});
     EXPECT_TRUE(wait_until([&] { return mentions(health_group.messages(), *id); }, 5s)) << transcript;
+}
+
+TEST_F(Tickets, UnexpectedInputMidFlowGetsAPoliteAnswerAndTheFlowGoesOn) {
+    Resident resident(*bot, *line, {"U0123456789abcdef0123456789abcde0", ""});
+    ASSERT_FALSE(resident.say("ร้องเรียน").empty());
+    // A sticker and then 5,000 characters where a category is asked: a polite answer each time,
+    // and the category buttons are offered again.
+    for (const auto& answer : {resident.send_sticker(), resident.say(std::string(5000, 'x'))}) {
+        ASSERT_FALSE(answer.empty());
+        EXPECT_TRUE(mentions(answer, "ค่ะ")) << all_text(answer);
+        EXPECT_TRUE(mentions(answer, "ขยะ/สิ่งปฏิกูล")) << all_text(answer);
+    }
+    // The flow goes on to a ticket.
+    Resident::Plan plan;
+    plan.prefer = {"ถนน", "ข้าม", "ยืนยัน"};
+    plan.avoid = {"ยกเลิก", "แก้ไข", "ย้อนกลับ"};
+    plan.text = "ถนนหน้าโรงเรียนเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อยค่ะ";
+    std::string transcript;
+    resident.tap("ถนน");
+    EXPECT_TRUE(resident.converse(kTicketId, plan, &transcript)) << transcript;
 }
 
 TEST_F(Tickets, NearbyOpenStreetlightIsOfferedInsteadOfADuplicate) {

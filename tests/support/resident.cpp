@@ -139,6 +139,8 @@ std::vector<BotMessage> Resident::send_location(double latitude, double longitud
                                fresh_token(line_, source_)));
 }
 
+std::vector<BotMessage> Resident::send_sticker() { return send(sticker_event(source_, fresh_token(line_, source_))); }
+
 std::vector<BotMessage> Resident::send_image(const std::string& bytes, const std::string& content_type) {
     static std::atomic<long long> next_id{700000000000000000LL};
     std::string id = std::to_string(++next_id);
@@ -207,9 +209,11 @@ std::optional<std::string> Resident::converse(const std::regex& goal, const Plan
             for (const auto& a : latest.actions)
                 if (!choice && !avoided(a)) choice = &a;
         std::string event = choice ? choice->type + ":" + choice->label : "text:" + plan.text;
-        repeats = event == last_event ? repeats + 1 : 0;
-        if (repeats >= 2) return std::nullopt;  // stuck: the same move a third time
-        last_event = event;
+        // Stuck: the bot asks the same thing a third time and we would answer the same way.
+        std::string situation = said + "\n" + event;
+        repeats = situation == last_event ? repeats + 1 : 0;
+        if (repeats >= 2) return std::nullopt;
+        last_event = situation;
         if (transcript) *transcript += "resident taps: " + event + "\n";
         turn = choice ? act(*choice, &plan) : say(plan.text);
     }

@@ -42,6 +42,7 @@ public:
     std::vector<BotMessage> say(const std::string& text);
     std::vector<BotMessage> postback(const std::string& data);
     std::vector<BotMessage> send_location(double latitude, double longitude, const std::string& title = "จุดที่แจ้ง");
+    std::vector<BotMessage> send_sticker();
     std::vector<BotMessage> send_image(const std::string& bytes, const std::string& content_type = "image/jpeg");
     // Taps the newest button whose label contains `label` (a location/camera button sends the
     // given location/photo); throws when the chat shows no such button.
