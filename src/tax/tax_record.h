@@ -1,0 +1,39 @@
+#pragma once
+// A tax or fee notice as exported by the municipality's tax system. Money is kept in satang
+// (1/100 baht) so sums are exact. The national ID is never stored: only a salted hash and its
+// last four digits, enough to check the resident who asks is the taxpayer.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace thesaban::tax {
+
+enum class TaxType { land_building, signboard, garbage_fee };
+const char* tax_type_key(TaxType type);  // "land_building", "signboard", "garbage_fee"
+std::optional<TaxType> tax_type_from_key(std::string_view key);
+
+// A calendar date (Gregorian), as the law counts days and months.
+struct Date {
+    int year = 0;   // Gregorian, e.g. 2026 (residents see year + 543)
+    int month = 0;  // 1–12
+    int day = 0;    // 1–31
+    auto operator<=>(const Date&) const = default;
+};
+std::optional<Date> parse_date(std::string_view iso);  // "YYYY-MM-DD"; also accepts a Buddhist-Era year (> 2400)
+std::string format_iso(const Date& date);
+
+struct TaxRecord {
+    std::string notice_number;  // e.g. "ภดส.3-2569-000123" or "2569/00123"
+    int tax_year = 0;           // Buddhist Era, e.g. 2569
+    TaxType type = TaxType::land_building;
+    std::string taxpayer_name;
+    std::string national_id_hash;   // hex SHA-256 of salt + the 13 digits
+    std::string national_id_last4;
+    std::string reference;          // parcel (โฉนด) or sign reference
+    int64_t amount_satang = 0;      // the tax assessed
+    Date due_date;
+    std::optional<Date> paid_date;
+    int64_t paid_amount_satang = 0;
+};
+
+}  // namespace thesaban::tax
