@@ -313,3 +313,26 @@ TEST(ConfigCheck, ExampleIsValidAndMistakesNameTheKey) {
 
 }  // namespace
 }  // namespace thesaban::testing
+
+namespace thesaban::testing {
+namespace {
+
+class ConnectionCap : public BotTest {
+    void patch_config(json::Document& config) override { config["server"]["max_connections"] = 2; }
+};
+
+TEST_F(ConnectionCap, ConnectionsOverTheCapGet503AndTheCapFreesUp) {
+    int first = connect_raw(bot->port());
+    int second = connect_raw(bot->port());
+    ASSERT_GE(first, 0);
+    ASSERT_GE(second, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto refused = bot->get("/livez");
+    EXPECT_EQ(refused.status, 503);
+    ::close(first);
+    EXPECT_TRUE(wait_until([&] { return bot->get("/livez").status == 200; }, std::chrono::seconds(3)));
+    ::close(second);
+}
+
+}  // namespace
+}  // namespace thesaban::testing

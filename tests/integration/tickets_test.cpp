@@ -136,6 +136,12 @@ TEST_F(Tickets, ComplaintGoesToItsDepartmentGroup) {
     ASSERT_TRUE(id) << transcript;
     Resident health_group(*bot, *line, {kHealthOfficer, "C2a2b3c4d5e6f708192a3b4c5d6e7f802"});
     EXPECT_TRUE(wait_until([&] { return mentions(health_group.messages(), *id); }, 5s)) << transcript;
+    // The department's backlog, asked for in its group, lists it.
+    auto backlog = health_group.say("งานค้าง");
+    EXPECT_TRUE(mentions(backlog, *id)) << all_text(backlog);
+    // Not in another department's backlog.
+    Resident engineering(*bot, *line, {kSomchai, kEngineeringGroup});
+    EXPECT_FALSE(mentions(engineering.say("งานค้าง"), *id));
 }
 
 TEST_F(Tickets, UnexpectedInputMidFlowGetsAPoliteAnswerAndTheFlowGoesOn) {
