@@ -249,13 +249,7 @@ void StepFlow::reask(FlowContext& context, StepState& state, const std::string& 
 }
 
 std::string StepFlow::text(const std::string& key, const templates::Values& values) const {
-    std::string out = deps_.config.text(key);
-    for (const auto& [name, value] : values) {
-        std::string placeholder = "{{" + name + "}}";
-        for (auto pos = out.find(placeholder); pos != std::string::npos; pos = out.find(placeholder, pos + value.size()))
-            out.replace(pos, placeholder.size(), value);
-    }
-    return out;
+    return templates::fill_placeholders(deps_.config.text(key), values);
 }
 
 std::string StepFlow::plain(const std::string& message_text) const {

@@ -159,7 +159,7 @@ void OfficerHandler::on_ticket_postback(const line::Event& event, const Params& 
         state.AddMember("note", "", a);
         conversations_.save(officer_conversation_key(event.source), json::to_string(state));
         auto message = text_message(
-            format_text(config_.text("officer_done_ask_note"), {{"id", ticket->id}, {"officer", request.actor_name}}));
+            templates::fill_placeholders(config_.text("officer_done_ask_note"), {{"id", ticket->id}, {"officer", request.actor_name}}));
         attach_quick_reply(message, {{skip_word(), skip_word()}});
         out.send(json::to_string(message));
     } else if (action == "forward") {
@@ -169,7 +169,7 @@ void OfficerHandler::on_ticket_postback(const line::Event& event, const Params& 
             for (const auto& d : config_.departments)
                 if (d.key != ticket->department)
                     choices.push_back({d.name, "ticket=" + ticket->id + "&do=forward&to=" + d.key, d.name});
-            auto message = text_message(format_text(config_.text("officer_choose_department"), {{"id", ticket->id}}));
+            auto message = text_message(templates::fill_placeholders(config_.text("officer_choose_department"), {{"id", ticket->id}}));
             attach_postback_quick_reply(message, choices);
             out.send(json::to_string(message));
             return;
@@ -192,7 +192,7 @@ void OfficerHandler::on_ticket_postback(const line::Event& event, const Params& 
                 choices.push_back(
                     {name, "ticket=" + ticket->id + "&do=close&reason=" + tickets::close_reason_key(r), name});
             }
-            auto message = text_message(format_text(
+            auto message = text_message(templates::fill_placeholders(
                 config_.text(reason.empty() ? "officer_choose_close_reason" : "officer_unknown_close_reason"),
                 {{"id", ticket->id}}));
             attach_postback_quick_reply(message, choices);
@@ -219,7 +219,7 @@ void OfficerHandler::on_done_conversation(const line::Event& event, json::Docume
     bool skipped = text_body && typed == skip_word();
 
     auto ask = [&](const char* text_key) {
-        auto message = text_message(format_text(config_.text(text_key), {{"id", id}}));
+        auto message = text_message(templates::fill_placeholders(config_.text(text_key), {{"id", id}}));
         attach_quick_reply(message, {{skip_word(), skip_word()}});
         out.send(json::to_string(message));
     };
@@ -323,18 +323,18 @@ void OfficerHandler::refuse_change(const tickets::Ticket& now, Status wanted, Re
 
 void OfficerHandler::notify_residents(const tickets::Ticket& ticket) {
     std::string body =
-        format_text(config_.text("resident_status_update"), {{"id", ticket.id},
+        templates::fill_placeholders(config_.text("resident_status_update"), {{"id", ticket.id},
                                                              {"category", cards_.category_label(ticket)},
                                                              {"status", cards_.status_name(ticket.status)},
                                                              {"date", thai_datetime(ticket.updated_ms)}});
     if (ticket.status == Status::forwarded)
-        body += "\n" + format_text(config_.text("resident_forwarded_line"),
+        body += "\n" + templates::fill_placeholders(config_.text("resident_forwarded_line"),
                                    {{"department", cards_.department_name(ticket.department)}});
     if (ticket.status == Status::closed)
-        body += "\n" + format_text(config_.text("resident_closed_line"),
+        body += "\n" + templates::fill_placeholders(config_.text("resident_closed_line"),
                                    {{"reason", cards_.close_reason_name(ticket.close_reason)}});
     if (ticket.status == Status::done && !ticket.resolution_note.empty())
-        body += "\n" + format_text(config_.text("resident_note_line"), {{"note", ticket.resolution_note}});
+        body += "\n" + templates::fill_placeholders(config_.text("resident_note_line"), {{"note", ticket.resolution_note}});
 
     std::vector<std::string> recipients;
     std::set<std::string> seen;
@@ -350,7 +350,7 @@ void OfficerHandler::notify_residents(const tickets::Ticket& ticket) {
         if (ask_rating) {
             std::vector<PostbackChoice> stars;
             for (int n = 1; n <= 5; ++n) {
-                std::string label = format_text(config_.text("rate_star_label"), {{"stars", std::to_string(n)}});
+                std::string label = templates::fill_placeholders(config_.text("rate_star_label"), {{"stars", std::to_string(n)}});
                 stars.push_back({label, "rate=" + ticket.id + "&stars=" + std::to_string(n), label});
             }
             attach_postback_quick_reply(message, stars);
@@ -370,7 +370,7 @@ void OfficerHandler::show_backlog(const line::Event& event, const config::Depart
     std::vector<json::Document> bubbles;
     for (const auto& ticket : open) bubbles.push_back(cards_.officer_bubble(ticket));
     auto message = carousel_message(
-        bubbles, format_text(config_.text("officer_backlog_alt"),
+        bubbles, templates::fill_placeholders(config_.text("officer_backlog_alt"),
                              {{"department", department.name}, {"count", std::to_string(open.size())}}));
     out.send(json::to_string(message));
 }
@@ -388,7 +388,7 @@ bool OfficerHandler::is_officer_anywhere(const std::string& user_id) const {
 }
 
 void OfficerHandler::say(Responder& out, const std::string& text_key, const templates::Values& values) {
-    out.send(json::to_string(text_message(format_text(config_.text(text_key), values))));
+    out.send(json::to_string(text_message(templates::fill_placeholders(config_.text(text_key), values))));
 }
 
 std::string OfficerHandler::skip_word() const { return config_.text("skip_word"); }

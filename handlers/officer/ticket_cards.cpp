@@ -65,26 +65,6 @@ json::Document bubble_of(json::Document message) {
 
 }  // namespace
 
-std::string format_text(std::string_view in, const templates::Values& values) {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos < in.size()) {
-        auto open = in.find("{{", pos);
-        if (open == std::string_view::npos) break;
-        auto close = in.find("}}", open + 2);
-        if (close == std::string_view::npos) break;
-        out.append(in.substr(pos, open - pos));
-        auto it = values.find(std::string(text::trim(in.substr(open + 2, close - open - 2))));
-        if (it == values.end())
-            out.append(in.substr(open, close + 2 - open));
-        else
-            out += it->second;
-        pos = close + 2;
-    }
-    out.append(in.substr(pos));
-    return out;
-}
-
 std::string mask_person_name(std::string_view name) {
     std::string trimmed = text::trim(name);
     auto space = trimmed.find(' ');
@@ -206,7 +186,7 @@ json::Document TicketCards::officer_card(const tickets::Ticket& ticket) const {
     values["button_forward"] = config_.text("officer_button_forward");
     values["button_close"] = config_.text("officer_button_close");
     values["alt_text"] =
-        format_text(config_.text("officer_card_alt"),
+        templates::fill_placeholders(config_.text("officer_card_alt"),
                     {{"id", ticket.id}, {"category", category_label(ticket)}, {"status", status_name(ticket.status)}});
     auto message = templates_.render("officer_ticket_card", values);
     drop_marked(message);
@@ -223,12 +203,12 @@ json::Document TicketCards::resident_bubble(const tickets::Ticket& ticket) const
     values["updated"] = thai_datetime(ticket.updated_ms ? ticket.updated_ms : ticket.created_ms);
     values["note"] = ticket.resolution_note.empty()
                          ? kDrop
-                         : format_text(config_.text("resident_card_note"), {{"note", ticket.resolution_note}});
+                         : templates::fill_placeholders(config_.text("resident_card_note"), {{"note", ticket.resolution_note}});
     values["close_reason"] = ticket.status == tickets::Status::closed && !ticket.close_reason.empty()
-                                 ? format_text(config_.text("resident_card_close_reason"),
+                                 ? templates::fill_placeholders(config_.text("resident_card_close_reason"),
                                                {{"reason", close_reason_name(ticket.close_reason)}})
                                  : kDrop;
-    values["rating"] = ticket.rating > 0 ? format_text(config_.text("resident_card_rating"),
+    values["rating"] = ticket.rating > 0 ? templates::fill_placeholders(config_.text("resident_card_rating"),
                                                        {{"stars", std::to_string(ticket.rating)}})
                                          : kDrop;
     values["alt_text"] = ticket.id;

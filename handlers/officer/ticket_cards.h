@@ -15,9 +15,6 @@
 
 namespace thesaban::handlers {
 
-// Replaces {{name}} in a config text; unknown names are left as they are.
-std::string format_text(std::string_view text, const templates::Values& values);
-
 // "สมศรี ใจดี" -> "สมศรี ใ…": colleagues can tell reporters apart without the full name (PDPA).
 std::string mask_person_name(std::string_view name);
 

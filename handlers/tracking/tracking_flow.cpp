@@ -80,7 +80,7 @@ void TrackingFlow::show_tickets(FlowContext& context) {
     std::vector<json::Document> bubbles;
     for (const auto& ticket : mine) bubbles.push_back(cards_.resident_bubble(ticket));
     auto message =
-        carousel_message(bubbles, format_text(config_.text("tracking_alt"), {{"count", std::to_string(mine.size())}}));
+        carousel_message(bubbles, templates::fill_placeholders(config_.text("tracking_alt"), {{"count", std::to_string(mine.size())}}));
     attach_quick_reply(message, config_.main_menu);
     context.out.send(json::to_string(message));
 }
@@ -137,7 +137,7 @@ void TrackingFlow::on_rate(FlowContext& context, const Params& params) {
     set_member(context.state, "stars", std::to_string(stars));
     context.finished = false;
     auto message =
-        text_message(format_text(config_.text("tracking_rate_ask_comment"), {{"stars", std::to_string(stars)}}));
+        text_message(templates::fill_placeholders(config_.text("tracking_rate_ask_comment"), {{"stars", std::to_string(stars)}}));
     const auto& skip = config_.text("skip_word");
     attach_quick_reply(message, {{skip, skip}});
     context.out.send(json::to_string(message));
@@ -162,7 +162,7 @@ void TrackingFlow::on_comment(FlowContext& context) {
 
 void TrackingFlow::say(FlowContext& context, const std::string& text_key, const templates::Values& values,
                        bool with_menu) {
-    auto message = text_message(format_text(config_.text(text_key), values));
+    auto message = text_message(templates::fill_placeholders(config_.text(text_key), values));
     if (with_menu) attach_quick_reply(message, config_.main_menu);
     context.out.send(json::to_string(message));
 }

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::size_t kMaxAltText = 1500;
 
-// Replaces {{name}} in `in`; collects missing names instead of failing at the first.
+// Replaces {{name}} in `in`; collects missing names (left as written) instead of failing at the first.
 std::string substitute(std::string_view in, const Values& values, std::set<std::string>& missing) {
     std::string out;
     std::size_t pos = 0;
@@ -27,6 +27,7 @@ std::string substitute(std::string_view in, const Values& values, std::set<std::
         auto it = values.find(name);
         if (it == values.end()) {
             missing.insert(name);
+            out.append(in.substr(open, close + 2 - open));
         } else {
             out += it->second;
         }
@@ -75,6 +76,11 @@ void collect_placeholders(const json::Value& value, std::set<std::string>& names
 }
 
 }  // namespace
+
+std::string fill_placeholders(std::string_view text, const Values& values) {
+    std::set<std::string> missing;
+    return substitute(text, values, missing);
+}
 
 TemplateLibrary TemplateLibrary::load(const std::string& directory) {
     TemplateLibrary library;

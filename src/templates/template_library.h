@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -18,6 +19,10 @@ class TemplateError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Fills {{name}} in a plain string (configured wording); placeholders without a value stay as
+// written, so a missing value shows up in review instead of vanishing.
+std::string fill_placeholders(std::string_view text, const Values& values);
 
 class TemplateLibrary {
 public:
