@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace thesaban::tax {
 
@@ -34,6 +35,10 @@ struct TaxRecord {
     Date due_date;
     std::optional<Date> paid_date;
     int64_t paid_amount_satang = 0;
+    // Land and building tax: the penalty rises with the stage reached (มาตรา 68): 10 % when paid
+    // late before a reminder was sent, 20 % when paid within the reminder's deadline, 40 % after it.
+    std::optional<Date> reminder_date;      // หนังสือแจ้งเตือน sent
+    std::optional<Date> reminder_due_date;  // the deadline the reminder gave
 };
 
 }  // namespace thesaban::tax
