@@ -64,9 +64,10 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
-bool has_control_characters(std::string_view s) {
+// `allow_line_breaks`: a reference may be written on two lines in its cell (Alt+Enter), a name may not.
+bool has_control_characters(std::string_view s, bool allow_line_breaks = false) {
     for (unsigned char c : s)
-        if (c < 0x20 || c == 0x7F) return true;
+        if ((c < 0x20 && !(allow_line_breaks && c == '\n')) || c == 0x7F) return true;
     return false;
 }
 
@@ -208,8 +209,10 @@ TaxRecord map_row(const CsvRecord& row, const ColumnIndex& index, std::string_vi
     r.national_id_last4 = id->substr(9);
 
     r.reference = m.cell(kReference);
-    if (r.reference.size() > kMaxTextBytes || has_control_characters(r.reference))
-        m.fail(kReference, "is too long or contains a line break");
+    if (r.reference.size() > kMaxTextBytes)
+        m.fail(kReference, "is longer than " + std::to_string(kMaxTextBytes) + " bytes");
+    if (has_control_characters(r.reference, /*allow_line_breaks=*/true))
+        m.fail(kReference, "contains a control character");
 
     r.amount_satang = *m.money(kAmount, true);
     r.due_date = *m.date(kDueDate, true);

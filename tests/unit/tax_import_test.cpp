@@ -93,7 +93,7 @@ TEST(TaxType, KeysAndThaiNames) {
 
 TEST(TaxImport, MapsAGoodRowAndNeverKeepsTheNationalId) {
     const auto parsed = parse(
-        "ภดส.3-2569-000123,2569,land_building,\"นางสาวมาลี ใจดี\",1-1037-02071-81-1,\"โฉนด 1234, หมู่ 2\","
+        "ภดส.3-2569-000123,2569,land_building,\"นางสาวมาลี ใจดี\",1-1037-02071-81-1,\"โฉนด 1234,\r\nหมู่ 2\","
         "\"1,234.50\",2569-04-30,,\r\n");
     ASSERT_TRUE(parsed.problems.empty()) << parsed.problems[0].reason;
     ASSERT_EQ(parsed.notices.size(), 1u);
@@ -103,7 +103,7 @@ TEST(TaxImport, MapsAGoodRowAndNeverKeepsTheNationalId) {
     EXPECT_EQ(r.tax_year, 2569);
     EXPECT_EQ(r.type, TaxType::land_building);
     EXPECT_EQ(r.taxpayer_name, "นางสาวมาลี ใจดี");
-    EXPECT_EQ(r.reference, "โฉนด 1234, หมู่ 2");
+    EXPECT_EQ(r.reference, "โฉนด 1234,\nหมู่ 2");  // a two-line cell stays two lines
     EXPECT_EQ(r.amount_satang, 123450);
     EXPECT_EQ(r.due_date, (Date{2026, 4, 30}));
     EXPECT_FALSE(r.paid_date);
