@@ -90,6 +90,7 @@ ColumnIndex map_header(const CsvRecord& header) {
     int known = 0;
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const std::string name = lower_ascii(text::trim(header.fields[i]));
+        if (name.empty()) continue;  // a spreadsheet's trailing empty column; its cells must stay empty
         std::size_t c = 0;
         while (c < kColumns.size() && name != kColumns[c].name) ++c;
         if (c == kColumns.size()) {
@@ -147,6 +148,9 @@ public:
         }
         auto parsed = parse_date(value);
         if (!parsed) fail(c, "is not a date YYYY-MM-DD (พ.ศ. or ค.ศ.) that exists on the calendar");
+        // Also keeps the stored ISO date unambiguous: a Gregorian year over 2400 would read back as พ.ศ.
+        if (parsed->year + 543 < kMinTaxYear || parsed->year + 543 > kMaxTaxYear)
+            fail(c, "is outside the years พ.ศ. " + std::to_string(kMinTaxYear) + "–" + std::to_string(kMaxTaxYear));
         return parsed;
     }
 
@@ -328,6 +332,9 @@ ParsedNotices parse_tax_notices(std::string_view csv, std::string_view salt) {
     if (records.empty()) throw TaxImportError(1, "the file is empty (a header row is required)");
     const ColumnIndex index = map_header(records.front());
     const std::size_t columns = records.front().fields.size();
+    std::vector<std::size_t> unnamed;
+    for (std::size_t i = 0; i < columns; ++i)
+        if (text::trim(records.front().fields[i]).empty()) unnamed.push_back(i);
 
     ParsedNotices out;
     std::map<std::string, std::size_t> first_line_of;  // normalised notice number -> line
@@ -344,6 +351,10 @@ ParsedNotices parse_tax_notices(std::string_view csv, std::string_view salt) {
             continue;
         }
         try {
+            for (std::size_t i : unnamed)
+                if (!text::trim(row.fields[i]).empty())
+                    RowMapper::fail("has a value in column " + std::to_string(i + 1) +
+                                    ", which has no name in the header row");
             TaxRecord record = map_row(row, index, salt);
             auto [it, fresh] = first_line_of.emplace(normalize_notice_number(record.notice_number), row.line);
             if (!fresh) RowMapper::fail("notice_number repeats the one on line " + std::to_string(it->second));

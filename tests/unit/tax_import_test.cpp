@@ -182,6 +182,12 @@ TEST(TaxImport, UnknownTaxTypeYearAndDatesAreRejected) {
               std::string::npos);
     EXPECT_NE(only_problem(parse("N1,2569,signboard,x,3470400112231,r,1,31/03/2569,,\n")).find("due_date"),
               std::string::npos);
+    // ค.ศ. 9000 would be stored as "9000-..." and read back as พ.ศ. 9000.
+    EXPECT_NE(only_problem(parse("N1,2569,signboard,x,3470400112231,r,1,9543-03-31,,\n")).find("outside the years"),
+              std::string::npos);
+    EXPECT_NE(only_problem(parse("N1,2569,signboard,x,3470400112231,r,1,1900-03-31,,\n")).find("outside the years"),
+              std::string::npos);
+    EXPECT_TRUE(parse("N1,2569,signboard,x,3470400112231,r,1,2026-03-31,,\n").problems.empty());
     // 2567 (2024) was a leap year, 2569 (2026) is not.
     EXPECT_TRUE(parse("N1,2567,signboard,x,3470400112231,r,1,2567-02-29,,\n").problems.empty());
     EXPECT_EQ(parse("N1,2569,signboard,x,3470400112231,r,1,2569-02-29,,\n").problems.size(), 1u);
@@ -227,6 +233,18 @@ TEST(TaxImport, MissingUnknownAndDuplicateColumnsRefuseTheFile) {
     }
     EXPECT_THROW(parse(std::string(), std::string("amount,") + kHeader), TaxImportError);
     EXPECT_THROW(parse_tax_notices("", kSalt), TaxImportError);
+}
+
+TEST(TaxImport, UnnamedTrailingColumnsMustStayEmpty) {
+    const std::string header =
+        "notice_number,tax_year,tax_type,taxpayer_name,national_id,reference,amount,due_date,,\n";
+    const auto parsed = parse(
+        "N1,2569,signboard,x,3470400112231,r,1,2569-03-31,,\n"
+        "N2,2569,signboard,x,3470400112231,r,1,2569-03-31,,oops\n",
+        header);
+    ASSERT_EQ(parsed.notices.size(), 1u);
+    EXPECT_EQ(parsed.notices[0].record.notice_number, "N1");
+    EXPECT_EQ(only_problem(parsed), "has a value in column 10, which has no name in the header row");
 }
 
 TEST(TaxImport, DataRowInPlaceOfTheHeaderIsNotEchoed) {
