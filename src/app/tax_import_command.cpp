@@ -20,7 +20,7 @@ constexpr const char* kUsage =
 // check digit are few enough to hash them all, unless the salt is unknown and long.
 constexpr std::size_t kMinSaltLength = 16;
 // A municipality's yearly export is a few MB; anything far larger is the wrong file.
-constexpr std::uintmax_t kMaxFileBytes = 64 * 1024 * 1024;
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} * 1024 * 1024;
 
 // Tells what an import would do without writing: the outcome comes from comparing with what is stored.
 class PreviewTaxStore final : public tax::TaxStore {
@@ -97,7 +97,7 @@ int run_tax_import(const std::vector<std::string>& args, const config::Environme
     std::string csv;
     if (!read_file(csv_path, csv)) {
         std::cerr << "thesaban-bot: cannot read " << csv_path << " (missing, unreadable or larger than "
-                  << kMaxFileBytes / (1024 * 1024) << " MB)\n";
+                  << kMaxFileBytes / (std::uintmax_t{1024} * 1024) << " MB)\n";
         return 2;
     }
 

@@ -13,18 +13,25 @@ bool valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t extra = 0;
-        unsigned min = 0;
-        unsigned code = 0;
         if (c < 0x80) {
             ++i;
             continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1, min = 0x80, code = c & 0x1F;
+        }
+        std::size_t extra = 0;  // continuation bytes
+        unsigned min = 0;       // smallest code point that needs this many bytes (no overlongs)
+        unsigned code = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            min = 0x80;
+            code = c & 0x1Fu;
         } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2, min = 0x800, code = c & 0x0F;
+            extra = 2;
+            min = 0x800;
+            code = c & 0x0Fu;
         } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3, min = 0x10000, code = c & 0x07;
+            extra = 3;
+            min = 0x10000;
+            code = c & 0x07u;
         } else {
             return false;
         }

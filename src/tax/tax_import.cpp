@@ -274,7 +274,7 @@ std::string hash_national_id(std::string_view salt, std::string_view digits13) {
     if (!ok) throw std::runtime_error("SHA-256 failed");
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
-    hex.reserve(length * 2);
+    hex.reserve(std::size_t{length} * 2);
     for (unsigned int i = 0; i < length; ++i) {
         hex += kHex[digest[i] >> 4];
         hex += kHex[digest[i] & 0x0F];

@@ -98,6 +98,13 @@ TEST(CsvReader, NonUtf8RecordIsRejectedOthersKept) {
     EXPECT_EQ(records[2].fields[1], "บ้าน");
 }
 
+TEST(CsvReader, Utf8IsCheckedStrictly) {
+    EXPECT_EQ(read_csv("\xF0\x9F\x8D\x8E,\xE0\xB8\x81\n")[0].error, "");  // 🍎 and ก
+    EXPECT_NE(read_csv("\xC0\xAF\n")[0].error, "");                       // overlong "/"
+    EXPECT_NE(read_csv("\xED\xA0\x80\n")[0].error, "");                   // UTF-16 surrogate
+    EXPECT_NE(read_csv("ok,\xE0\xB8")[0].error, "");                      // cut off at the end
+}
+
 TEST(CsvReader, EmptyInputHasNoRecords) {
     EXPECT_TRUE(read_csv("").empty());
     EXPECT_TRUE(read_csv("\xEF\xBB\xBF").empty());
