@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/application.h"
+#include "app/tax_import_command.h"
 #include "core/log.h"
 #include "handlers/common/intent_classifier.h"
 #include "templates/template_library.h"
@@ -19,11 +20,14 @@ usage:
   thesaban-bot classify TEXT [--config FILE]
                                       print the intent TEXT is read as, a tab and the keyword
                                       (default FILE: config/thesaban.example.jsonc)
+  thesaban-bot tax-import FILE.csv [--config FILE] [--dry-run]
+                                      load tax notices into Redis (needs TAX_ID_SALT); exit 0 all
+                                      rows imported, 1 some rejected, 2 usage/config/Redis error
   thesaban-bot --help
 
 environment:
   LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN (required to run), LINE_API_BASE_URL,
-  LINE_DATA_API_BASE_URL, REDIS_URL, PORT, PUBLIC_BASE_URL, DATA_DIR, ADMIN_TOKEN
+  LINE_DATA_API_BASE_URL, REDIS_URL, PORT, PUBLIC_BASE_URL, DATA_DIR, ADMIN_TOKEN, TAX_ID_SALT
 )";
 
 // Loads the configuration and the templates it names; prints the problem and returns false.
@@ -91,6 +95,7 @@ int run_cli(const std::vector<std::string>& args) {
         return run_bot(config);
     }
     if (args[0] == "classify") return classify(args);
+    if (args[0] == "tax-import") return run_tax_import(args, config::current_environment());
     std::cerr << kUsage;
     return 2;
 }
