@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/application.h"
+#include "app/promptpay_command.h"
 #include "core/log.h"
 #include "handlers/common/intent_classifier.h"
 #include "templates/template_library.h"
@@ -19,6 +20,9 @@ usage:
   thesaban-bot classify TEXT [--config FILE]
                                       print the intent TEXT is read as, a tab and the keyword
                                       (default FILE: config/thesaban.example.jsonc)
+  thesaban-bot promptpay --biller ID --ref1 REF [--ref2 REF] [--amount BAHT] [--png FILE]
+  thesaban-bot promptpay --promptpay-id PHONE_OR_ID [--amount BAHT] [--png FILE]
+                                      print the PromptPay QR payload (and write the QR as PNG)
   thesaban-bot --help
 
 environment:
@@ -91,6 +95,7 @@ int run_cli(const std::vector<std::string>& args) {
         return run_bot(config);
     }
     if (args[0] == "classify") return classify(args);
+    if (args[0] == "promptpay") return promptpay_command(args);
     std::cerr << kUsage;
     return 2;
 }
