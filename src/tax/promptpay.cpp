@@ -29,7 +29,7 @@ std::string id_digits(std::string_view input) {
     return out;
 }
 
-// Checks an amount and renders tag 54 with tags 53 and 58 in ascending order after the account.
+// What is wrong with an amount given for tag 54, or "".
 std::string amount_error(const std::optional<int64_t>& amount) {
     if (!amount) return {};
     if (*amount <= 0) return "the amount must be more than 0 baht";
@@ -37,6 +37,7 @@ std::string amount_error(const std::optional<int64_t>& amount) {
     return {};
 }
 
+// The common tags around the account template (tag 29 or 30), in ascending order, then the CRC.
 std::string finish(std::string_view account_tag, const std::string& account, const std::optional<int64_t>& amount) {
     std::string payload = emv_field("00", "01");
     // 11: the same code may be paid many times; 12: made for one payment of one amount.
@@ -115,6 +116,16 @@ PayloadResult credit_transfer_payload(const CreditTransfer& request) {
     }
     if (auto e = amount_error(request.amount_satang); !e.empty()) return {{}, e};
     return {finish("29", emv_field("00", kAidCreditTransfer) + emv_field(sub_tag, value), request.amount_satang), {}};
+}
+
+std::optional<std::string> payment_reference(std::string_view notice_number) {
+    std::string out;
+    for (char c : text::normalize_thai_digits(notice_number)) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out += c;
+    }
+    if (out.empty() || out.size() > kMaxReferenceLength) return std::nullopt;
+    return out;
 }
 
 std::optional<int64_t> parse_amount_satang(std::string_view input) {

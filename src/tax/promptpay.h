@@ -46,6 +46,12 @@ struct PayloadResult {
 PayloadResult bill_payment_payload(const BillPayment& request);
 PayloadResult credit_transfer_payload(const CreditTransfer& request);
 
+// A notice number as a bill-payment reference: Thai digits normalised, letters upper-cased, and
+// everything else (Thai letters, dots, dashes, slashes) dropped — "ภดส.3-2569-000123" →
+// "32569000123". nullopt when nothing or more than 20 characters is left. Different notice types
+// can share the digits, so a flow that mixes them should say which in ref2.
+std::optional<std::string> payment_reference(std::string_view notice_number);
+
 // "1234.5", "1,234.50", "๑๒๓" → satang; nullopt when not a plain non-negative amount with at most
 // two decimals (no rounding: an amount the payer did not type is never invented).
 std::optional<int64_t> parse_amount_satang(std::string_view text);

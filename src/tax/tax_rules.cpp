@@ -16,6 +16,16 @@ LandBuildingYear LandBuildingRules::year(int tax_year) const {
     return y;
 }
 
+std::vector<Instalment> LandBuildingRules::instalment_plan(int tax_year, int64_t tax_satang) const {
+    const LandBuildingYear y = year(tax_year);
+    const auto count = static_cast<int64_t>(y.instalment_due.size());
+    if (count < 2 || tax_satang < instalment_threshold_satang || tax_satang <= 0) return {};
+    std::vector<Instalment> plan;
+    for (const Date& due : y.instalment_due) plan.push_back({due, tax_satang / count});
+    plan.front().amount_satang += tax_satang % count;
+    return plan;
+}
+
 const char* sign_kind_key(SignKind kind) {
     switch (kind) {
         case SignKind::thai_only:

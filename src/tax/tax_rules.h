@@ -27,6 +27,11 @@ struct LandBuildingYear {
     std::vector<Date> instalment_due;  // มาตรา 53: three dates, the first being payment_due
 };
 
+struct Instalment {
+    Date due;
+    int64_t amount_satang = 0;
+};
+
 struct LandBuildingRules {
     int64_t instalment_threshold_satang = 300'000;  // 3,000 baht or more may be paid in instalments
     int instalments = 3;
@@ -39,6 +44,9 @@ struct LandBuildingRules {
 
     // The configured year, or the law's default calendar (30 April, then a month apart) if none.
     LandBuildingYear year(int tax_year) const;
+    // มาตรา 53: equal instalments on the year's dates when the tax reaches the threshold (the
+    // satang that do not divide evenly go on the first); empty when it may not be split.
+    std::vector<Instalment> instalment_plan(int tax_year, int64_t tax_satang) const;
 };
 
 enum class SignKind {

@@ -176,6 +176,17 @@ TEST(BillPayment, RejectsBadInput) {
     EXPECT_NE(largest.find("54109999999.99"), std::string::npos) << largest;
 }
 
+TEST(PaymentReference, KeepsLettersAndDigitsOfTheNoticeNumber) {
+    EXPECT_EQ(payment_reference("ภดส.3-2569-000123"), "32569000123");
+    EXPECT_EQ(payment_reference("2569/00123"), "256900123");
+    EXPECT_EQ(payment_reference("๒๕๖๙/๐๐๑๒๓"), "256900123");
+    EXPECT_EQ(payment_reference("lb-2569-7"), "LB25697");
+    EXPECT_EQ(payment_reference("ภดส."), std::nullopt);
+    EXPECT_EQ(payment_reference("123456789012345678901"), std::nullopt);
+    const auto ref = payment_reference("ภดส.3-2569-000123");
+    EXPECT_TRUE(bill_payment_payload({"012345678901234", *ref, "", 10000}).ok());
+}
+
 TEST(ParseAmountSatang, ReadsBahtWithUpToTwoDecimals) {
     EXPECT_EQ(parse_amount_satang("100"), 10000);
     EXPECT_EQ(parse_amount_satang("4.22"), 422);

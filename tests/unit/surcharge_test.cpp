@@ -189,6 +189,21 @@ TEST(LandBuildingYear, DefaultsToTheActsCalendar) {
     EXPECT_EQ(y.notice_month, 2);
 }
 
+TEST(LandBuildingYear, InstalmentsFromTheThreshold) {
+    const LandBuildingRules rules;
+    EXPECT_TRUE(rules.instalment_plan(2569, 299'999).empty());  // below 3,000 baht
+    const auto plan = rules.instalment_plan(2569, 300'001);
+    ASSERT_EQ(plan.size(), 3u);
+    EXPECT_EQ(plan[0].amount_satang, 100'001);
+    EXPECT_EQ(plan[1].amount_satang, 100'000);
+    EXPECT_EQ(plan[2].amount_satang, 100'000);
+    EXPECT_EQ(plan[0].due, (Date{2026, 4, 30}));
+    EXPECT_EQ(plan[2].due, (Date{2026, 6, 30}));
+    LandBuildingRules extended;
+    extended.years.push_back({2569, 2, {2026, 8, 31}, {{2026, 8, 31}, {2026, 9, 30}, {2026, 10, 31}}});
+    EXPECT_EQ(extended.instalment_plan(2569, 900'000)[1].due, (Date{2026, 9, 30}));
+}
+
 TEST(SignKind, KeysRoundTrip) {
     for (SignKind k : {SignKind::thai_only, SignKind::thai_mixed, SignKind::foreign})
         EXPECT_EQ(sign_kind_from_key(sign_kind_key(k)), k);
