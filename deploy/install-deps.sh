@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev rapidjson-dev libhiredis-dev
   libqrencode-dev libpng-dev
   googletest libgtest-dev
+  zbar-tools  # the tests decode the PromptPay QR PNGs back with zbarimg
   redis-server ca-certificates
 )
 

@@ -5,6 +5,7 @@
 
 #include "app/application.h"
 #include "app/tax_import_command.h"
+#include "app/promptpay_command.h"
 #include "core/log.h"
 #include "handlers/common/intent_classifier.h"
 #include "templates/template_library.h"
@@ -23,6 +24,9 @@ usage:
   thesaban-bot tax-import FILE.csv [--config FILE] [--dry-run]
                                       load tax notices into Redis (needs TAX_ID_SALT); exit 0 all
                                       rows imported, 1 some rejected, 2 usage/config/Redis error
+  thesaban-bot promptpay --biller ID --ref1 REF [--ref2 REF] [--amount BAHT] [--png FILE]
+  thesaban-bot promptpay --promptpay-id PHONE_OR_ID [--amount BAHT] [--png FILE]
+                                      print the PromptPay QR payload (and write the QR as PNG)
   thesaban-bot --help
 
 environment:
@@ -96,6 +100,7 @@ int run_cli(const std::vector<std::string>& args) {
     }
     if (args[0] == "classify") return classify(args);
     if (args[0] == "tax-import") return run_tax_import(args, config::current_environment());
+    if (args[0] == "promptpay") return promptpay_command(args);
     std::cerr << kUsage;
     return 2;
 }

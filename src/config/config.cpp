@@ -1,13 +1,15 @@
 #include "config/config.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <cctype>
 #include <set>
 #include <sstream>
 
 #include "core/json.h"
 #include "core/text.h"
+#include "tax/promptpay.h"
+#include "tax/surcharge.h"
 
 extern char** environ;
 
@@ -48,6 +50,14 @@ public:
         if (n < min || n > max)
             throw ConfigError(name(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
         out = static_cast<Int>(n);
+    }
+
+    void read_bool(const std::string& key, bool& out) {
+        known_.insert(key);
+        const json::Value* v = find(key);
+        if (!v) return;
+        if (!v->IsBool()) throw ConfigError(name(key), "must be true or false");
+        out = v->GetBool();
     }
 
     template <typename Duration>
@@ -223,6 +233,150 @@ void read_intents(Section& root, Config& config) {
     }
 }
 
+// Whole baht in the file, satang in memory.
+void read_baht(Section& section, const std::string& key, int64_t& satang, long long max_baht) {
+    long long baht = satang / 100;
+    section.read(key, baht, 0, max_baht);
+    satang = baht * 100;
+}
+
+tax::Date read_date(Section& section, const std::string& key, bool required) {
+    std::string text;
+    section.read(key, text);
+    if (text.empty()) {
+        if (required) throw ConfigError(section.name(key), "is required");
+        return {};
+    }
+    auto date = tax::parse_date(text);
+    if (!date) throw ConfigError(section.name(key), "must be a real date written YYYY-MM-DD (พ.ศ. or ค.ศ. year)");
+    return *date;
+}
+
+void read_land_building(Section& section, tax::LandBuildingRules& rules) {
+    read_baht(section, "instalment_threshold_baht", rules.instalment_threshold_satang, 1'000'000'000);
+    section.read("instalments", rules.instalments, 1, 12);
+    Section penalty = section.child("penalty_percent");
+    penalty.read("before_reminder", rules.penalty_before_reminder_percent, 0, 100);
+    penalty.read("within_reminder", rules.penalty_within_reminder_percent, 0, 100);
+    penalty.read("after_reminder", rules.penalty_after_reminder_percent, 0, 100);
+    penalty.reject_unknown_keys();
+    if (!(rules.penalty_before_reminder_percent <= rules.penalty_within_reminder_percent &&
+          rules.penalty_within_reminder_percent <= rules.penalty_after_reminder_percent))
+        throw ConfigError(section.name("penalty_percent"),
+                          "must rise from before_reminder to within_reminder to after_reminder (มาตรา 68–69)");
+    section.read("surcharge_percent_per_month", rules.surcharge_percent_per_month, 0, 100);
+    section.read_bool("surcharge_capped_at_tax", rules.surcharge_capped_at_tax);
+    if (const json::Value* years = section.array("years")) {
+        for (rapidjson::SizeType i = 0; i < years->Size(); ++i) {
+            Section item(&(*years)[i], section.name("years") + "[" + std::to_string(i) + "]");
+            tax::LandBuildingYear year;
+            item.read("tax_year", year.tax_year, 2500, 2700);
+            item.read("notice_month", year.notice_month, 1, 12);
+            year.payment_due = read_date(item, "payment_due", true);
+            const json::Value* instalments = item.array("instalment_due");
+            item.reject_unknown_keys();
+            if (year.tax_year == 0) throw ConfigError(item.name("tax_year"), "is required (พ.ศ., e.g. 2569)");
+            for (const auto& other : rules.years)
+                if (other.tax_year == year.tax_year) throw ConfigError(item.name("tax_year"), "is listed twice");
+            if (instalments) {
+                const std::string path = item.name("instalment_due");
+                for (const auto& text : read_string_list(*instalments, path)) {
+                    auto date = tax::parse_date(text);
+                    if (!date) throw ConfigError(path, "must list real dates written YYYY-MM-DD: " + text);
+                    if (!year.instalment_due.empty() && *date <= year.instalment_due.back())
+                        throw ConfigError(path, "must list dates in order, each after the one before");
+                    year.instalment_due.push_back(*date);
+                }
+                if (static_cast<int>(year.instalment_due.size()) != rules.instalments)
+                    throw ConfigError(
+                        path, "must list " + std::to_string(rules.instalments) + " dates (land_building.instalments)");
+                if (year.instalment_due.front() != year.payment_due)
+                    throw ConfigError(path, "must start with payment_due (the first instalment is due with it)");
+            } else {
+                // มาตรา 53: each further instalment is due a month after the one before.
+                year.instalment_due = {year.payment_due};
+                for (int k = 1; k < rules.instalments; ++k)
+                    year.instalment_due.push_back(tax::month_period_end(year.instalment_due.back(), 1));
+            }
+            if (year.payment_due.year < year.tax_year - 543 - 1 || year.payment_due.year > year.tax_year - 543 + 1)
+                throw ConfigError(item.name("payment_due"),
+                                  "is not in or near tax year " + std::to_string(year.tax_year));
+            rules.years.push_back(year);
+        }
+    }
+    section.reject_unknown_keys();
+}
+
+void read_signboard(Section& section, tax::SignboardRules& rules) {
+    std::string deadline;
+    section.read("filing_deadline", deadline);
+    if (!deadline.empty()) {
+        auto date = tax::parse_date("2024-" + deadline);  // a leap year, so "02-29" is allowed
+        if (deadline.size() != 5 || !date)
+            throw ConfigError(section.name("filing_deadline"), "must be a month and day written MM-DD, e.g. 03-31");
+        rules.filing_deadline_month = date->month;
+        rules.filing_deadline_day = date->day;
+    }
+    section.read("payment_days_after_assessment", rules.payment_days_after_assessment, 1, 365);
+    section.read("surcharge_percent_per_month", rules.surcharge_percent_per_month, 0, 100);
+    section.read("unit_cm2", rules.unit_cm2, 1, 1'000'000);
+    read_baht(section, "minimum_baht", rules.minimum_satang, 1'000'000);
+    Section rates = section.child("rates_baht");
+    for (auto [key, rate] : {std::pair{"thai_only", &rules.thai_only}, std::pair{"thai_mixed", &rules.thai_mixed},
+                             std::pair{"foreign", &rules.foreign}}) {
+        Section kind = rates.child(key);
+        read_baht(kind, "moving", rate->moving_satang, 1'000'000);
+        read_baht(kind, "other", rate->other_satang, 1'000'000);
+        kind.reject_unknown_keys();
+    }
+    rates.reject_unknown_keys();
+    section.reject_unknown_keys();
+}
+
+void read_promptpay(Section& section, tax::PromptPaySettings& settings) {
+    std::string mode = "none";
+    section.read("mode", mode, true);
+    section.read("biller_id", settings.biller_id);
+    section.read("promptpay_id", settings.promptpay_id);
+    section.read_duration("qr_link_ttl_hours", settings.qr_link_ttl, 1, 24 * 31);
+    section.reject_unknown_keys();
+    using Mode = tax::PromptPaySettings::Mode;
+    if (mode == "none") {
+        settings.mode = Mode::none;
+    } else if (mode == "bill_payment") {
+        settings.mode = Mode::bill_payment;
+        // A payload with a placeholder reference shows whether the biller ID is usable.
+        auto check = tax::bill_payment_payload({settings.biller_id, "CHECK", "", std::nullopt});
+        if (!check.ok()) throw ConfigError(section.name("biller_id"), check.error);
+        if (!settings.promptpay_id.empty())
+            throw ConfigError(section.name("promptpay_id"), "is for mode \"credit_transfer\"; remove it");
+    } else if (mode == "credit_transfer") {
+        settings.mode = Mode::credit_transfer;
+        auto check = tax::credit_transfer_payload({settings.promptpay_id, std::nullopt});
+        if (!check.ok()) throw ConfigError(section.name("promptpay_id"), check.error);
+        if (!settings.biller_id.empty())
+            throw ConfigError(section.name("biller_id"), "is for mode \"bill_payment\"; remove it");
+    } else {
+        throw ConfigError(section.name("mode"), "must be one of none, bill_payment, credit_transfer");
+    }
+}
+
+void read_tax(Section& root, Config& config) {
+    Section tax = root.child("tax");
+    if (!tax.present()) return;
+    Section land_building = tax.child("land_building");
+    read_land_building(land_building, config.tax.land_building);
+    Section signboard = tax.child("signboard");
+    read_signboard(signboard, config.tax.signboard);
+    Section garbage = tax.child("garbage_fee");
+    read_baht(garbage, "household_baht_per_month", config.tax.garbage_fee.household_satang_per_month, 100'000);
+    garbage.read("surcharge_percent_per_month", config.tax.garbage_fee.surcharge_percent_per_month, 0, 100);
+    garbage.reject_unknown_keys();
+    Section promptpay = tax.child("promptpay");
+    read_promptpay(promptpay, config.tax.promptpay);
+    tax.reject_unknown_keys();
+}
+
 void apply_environment(Config& config, const Environment& env) {
     auto get = [&](const char* name, std::string& out) {
         auto it = env.find(name);
@@ -378,6 +532,7 @@ Config load_config(const std::string& path, const Environment& env, bool require
     tickets.read("max_photos", config.max_photos, 0, 3);
     tickets.read("max_photo_bytes", config.max_photo_bytes, 1024, 50 * 1024 * 1024);
     tickets.reject_unknown_keys();
+    read_tax(root, config);
 
     Section texts = root.child("texts");
     if (!texts.present()) throw ConfigError("texts", "is required");

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tax/tax_rules.h"
+
 namespace thesaban::config {
 
 class ConfigError : public std::runtime_error {
@@ -89,6 +91,9 @@ struct RedisConfig {
     std::chrono::hours dedup_ttl{48};
 };
 
+// Section "tax": the figures of the tax laws, the tax-year calendars and how residents pay.
+using TaxConfig = tax::TaxRules;
+
 struct Config {
     std::string source_path;  // the file it came from (for messages)
     std::string municipality_name;
@@ -112,6 +117,7 @@ struct Config {
     std::vector<Intent> intents;  // checked in this order
     int max_photos = 3;
     std::size_t max_photo_bytes = 10 * 1024 * 1024;
+    TaxConfig tax;                             // defaults are the law's figures; PromptPay is off unless configured
     std::map<std::string, std::string> texts;  // resident-facing wording, by key
 
     // The wording for `key`; start-up validation guarantees the required keys exist.

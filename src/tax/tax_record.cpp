@@ -1,6 +1,6 @@
-// TEMPORARY (taxrecords): replaced by the taxcore branch
 #include "tax/tax_record.h"
 
+#include <array>
 #include <cstdio>
 
 #include "core/text.h"
@@ -8,61 +8,64 @@
 namespace thesaban::tax {
 namespace {
 
-bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+constexpr std::array<std::pair<TaxType, const char*>, 3> kTypeKeys = {{
+    {TaxType::land_building, "land_building"},
+    {TaxType::signboard, "signboard"},
+    {TaxType::garbage_fee, "garbage_fee"},
+}};
 
-int days_in_month(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && leap(year) ? 29 : kDays[month - 1];
-}
-
-// Exactly `count` ASCII digits.
-std::optional<int> digits(std::string_view s, std::size_t count) {
-    if (s.size() != count) return std::nullopt;
-    int value = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');
+// Reads exactly `width` ASCII digits at `pos`; -1 if any is not a digit.
+int read_digits(std::string_view s, std::size_t pos, std::size_t width) {
+    int n = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        n = n * 10 + (s[i] - '0');
     }
-    return value;
+    return n;
 }
 
 }  // namespace
 
 const char* tax_type_key(TaxType type) {
-    switch (type) {
-        case TaxType::land_building:
-            return "land_building";
-        case TaxType::signboard:
-            return "signboard";
-        case TaxType::garbage_fee:
-            return "garbage_fee";
-    }
-    return "land_building";
+    for (const auto& [t, key] : kTypeKeys)
+        if (t == type) return key;
+    return "unknown";
 }
 
 std::optional<TaxType> tax_type_from_key(std::string_view key) {
-    if (key == "land_building") return TaxType::land_building;
-    if (key == "signboard") return TaxType::signboard;
-    if (key == "garbage_fee") return TaxType::garbage_fee;
+    for (const auto& [t, k] : kTypeKeys)
+        if (key == k) return t;
     return std::nullopt;
 }
 
-std::optional<Date> parse_date(std::string_view iso) {
-    const std::string s = text::normalize_thai_digits(text::trim(iso));
+bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int days_in_month(int year, int month) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12) return 0;
+    return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
+}
+
+bool is_valid_date(const Date& date) {
+    return date.year >= 1900 && date.year <= 2399 && date.month >= 1 && date.month <= 12 && date.day >= 1 &&
+           date.day <= days_in_month(date.year, date.month);
+}
+
+std::optional<Date> parse_date(std::string_view input) {
+    const std::string s = text::normalize_thai_digits(text::trim(input));
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-    auto year = digits(std::string_view(s).substr(0, 4), 4);
-    auto month = digits(std::string_view(s).substr(5, 2), 2);
-    auto day = digits(std::string_view(s).substr(8, 2), 2);
-    if (!year || !month || !day) return std::nullopt;
-    int y = *year > 2400 ? *year - 543 : *year;
-    if (y < 1 || *month < 1 || *month > 12 || *day < 1 || *day > days_in_month(y, *month)) return std::nullopt;
-    return Date{y, *month, *day};
+    Date date{read_digits(s, 0, 4), read_digits(s, 5, 2), read_digits(s, 8, 2)};
+    if (date.year < 0 || date.month < 0 || date.day < 0) return std::nullopt;
+    // Thai exports often carry the Buddhist-Era year (2569 = 2026); no Gregorian date we handle is above 2400.
+    if (date.year > 2400) date.year -= 543;
+    if (!is_valid_date(date)) return std::nullopt;
+    return date;
 }
 
 std::string format_iso(const Date& date) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year, date.month, date.day);
-    return text;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date.year, date.month, date.day);
+    return buf;
 }
 
 }  // namespace thesaban::tax

@@ -22,6 +22,9 @@ struct Date {
 };
 std::optional<Date> parse_date(std::string_view iso);  // "YYYY-MM-DD"; also accepts a Buddhist-Era year (> 2400)
 std::string format_iso(const Date& date);
+bool is_leap_year(int year);             // Gregorian
+int days_in_month(int year, int month);  // 28–31
+bool is_valid_date(const Date& date);    // a real calendar day, years 1900–2399
 
 struct TaxRecord {
     std::string notice_number;  // e.g. "ภดส.3-2569-000123" or "2569/00123"
