@@ -1,9 +1,11 @@
 #pragma once
 // The narrow interfaces conversation handlers work through. Production implementations sit in
 // src/ (Redis, LINE); unit tests give in-memory ones. None of them exposes a socket.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tickets/ticket.h"
@@ -44,6 +46,15 @@ public:
     virtual std::optional<std::string> save_line_image(const std::string& message_id) = 0;
     // PUBLIC_BASE_URL/media/<token>
     virtual std::string public_url(const std::string& token) const = 0;
+};
+
+// Images made for one resident (payment QR codes): served at an unguessable link that stops
+// working after `ttl`, so an old chat screenshot does not keep a payment link alive.
+class ExpiringImages {
+public:
+    virtual ~ExpiringImages() = default;
+    // The public URL of the stored PNG, or nullopt when it could not be stored.
+    virtual std::optional<std::string> publish_png(std::string_view png, std::chrono::seconds ttl) = 0;
 };
 
 class ProfileLookup {

@@ -1,6 +1,8 @@
 #include "tax/qr_png.h"
 
 #include <gtest/gtest.h>
+
+#include "support/qr_decode.h"
 #include <png.h>
 #include <unistd.h>
 
@@ -30,23 +32,6 @@ std::vector<unsigned char> gray_pixels(const std::string& png, int& width, int& 
     EXPECT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) << image.message;
     width = static_cast<int>(image.width), height = static_cast<int>(image.height);
     return pixels;
-}
-
-// Runs zbarimg on the PNG and returns what it read (the deploy script installs zbar-tools).
-std::string zbar_decode(const std::string& png) {
-    char path[] = "/tmp/thesaban-qr-XXXXXX";
-    const int fd = mkstemp(path);
-    EXPECT_GE(fd, 0);
-    EXPECT_EQ(write(fd, png.data(), png.size()), static_cast<ssize_t>(png.size()));
-    close(fd);
-    std::string out;
-    if (FILE* p = popen(("zbarimg --quiet --raw " + std::string(path) + " 2>/dev/null").c_str(), "r")) {
-        char buf[512];
-        while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-        pclose(p);
-    }
-    std::remove(path);
-    return out;
 }
 
 }  // namespace
@@ -95,10 +80,10 @@ TEST(QrPng, PixelsAreTheModulesScaledWithAWhiteQuietZone) {
 }
 
 TEST(QrPng, ZbarReadsBackTheExactPayload) {
-    EXPECT_EQ(zbar_decode(qr_png(kPayload)), kPayload + "\n");
+    EXPECT_EQ(testing::zbar_decode(qr_png(kPayload)), kPayload);
     const auto bill = bill_payment_payload({"012345678901234", "256900123", "LB2569", 123450});
     ASSERT_TRUE(bill.ok()) << bill.error;
-    EXPECT_EQ(zbar_decode(qr_png(bill.payload, 4)), bill.payload + "\n");
+    EXPECT_EQ(testing::zbar_decode(qr_png(bill.payload, 4)), bill.payload);
 }
 
 TEST(QrPng, RejectsWhatCannotBeDrawn) {
