@@ -22,6 +22,7 @@
 #include "handlers/officer/officer_handler.h"
 #include "handlers/officer/ticket_announcer.h"
 #include "handlers/streetlight/streetlight_flow.h"
+#include "handlers/tax/tax_flow.h"
 #include "handlers/tracking/tracking_flow.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -33,8 +34,12 @@
 #include "store/event_inbox.h"
 #include "store/outbox.h"
 #include "store/redis_conversation_store.h"
+#include "store/redis_expiring_images.h"
+#include "store/redis_lookup_guard.h"
 #include "store/redis_pool.h"
+#include "store/redis_tax_store.h"
 #include "store/redis_ticket_store.h"
+#include "tax/promptpay_qr.h"
 #include "templates/template_library.h"
 
 namespace thesaban::app {
@@ -71,6 +76,19 @@ line::MessagingClientOptions api_options(const config::Config& config) {
     options.retry.initial_backoff = config.line.initial_backoff;
     options.retry.max_backoff = config.line.max_backoff;
     return options;
+}
+
+// GET /qr/<token>: a payment QR while its link is valid. Never cached: the amount is today's.
+http::Response serve_qr(const std::optional<std::string>& png, bool reachable) {
+    if (!reachable) return http::Response::text(503, "temporarily unavailable\n");
+    if (!png) return http::Response::text(404, "not found (payment QR links expire)\n");
+    http::Response r;
+    r.status = 200;
+    r.content_type = "image/png";
+    r.body = *png;
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return r;
 }
 
 class SystemClock final : public handlers::Clock {
@@ -151,8 +169,14 @@ int run_bot(const config::Config& config) {
     handlers::ComplaintFlow complaint_flow(flow_deps);
     handlers::StreetlightFlow streetlight_flow(flow_deps);
     handlers::TrackingFlow tracking_flow(config, templates, ticket_store, media_store, clock);
+    store::RedisTaxStore tax_store(redis, config.redis.key_prefix);
+    store::RedisLookupGuard lookup_guard(redis, config.redis.key_prefix, config.tax_chat.lookup_window,
+                                         config.tax_chat.lookup_max_failures);
+    store::RedisExpiringImages qr_images(redis, config.redis.key_prefix, config.public_base_url);
+    tax::PromptPayQr payment_qr(config.tax.promptpay, qr_images);
+    handlers::TaxFlow tax_flow(config, templates, tax_store, lookup_guard, payment_qr, clock);
     handlers::ResidentRouter resident_router(conversations, classifier,
-                                             {&complaint_flow, &streetlight_flow, &tracking_flow}, config);
+                                             {&complaint_flow, &streetlight_flow, &tracking_flow, &tax_flow}, config);
     handlers::OfficerHandler officer_handler(config, templates, ticket_store, conversations, outbox, media_store, clock,
                                              profiles);
     handlers::GreetingHandler greeting(config, templates);
@@ -169,6 +193,18 @@ int run_bot(const config::Config& config) {
         http::Response response;
         co_await blocking.run([&] { response = media::serve_media(config.data_dir, r.path()); });
         co_return response;
+    });
+    router.add("GET", "/qr/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        std::optional<std::string> png;
+        bool reachable = true;
+        co_await blocking.run([&] {
+            try {
+                png = qr_images.find(r.path().substr(store::kQrPathPrefix.size()));
+            } catch (const store::RedisUnavailable&) {
+                reachable = false;
+            }
+        });
+        co_return serve_qr(png, reachable);
     });
     router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {

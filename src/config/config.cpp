@@ -374,6 +374,23 @@ void read_tax(Section& root, Config& config) {
     garbage.reject_unknown_keys();
     Section promptpay = tax.child("promptpay");
     read_promptpay(promptpay, config.tax.promptpay);
+    Section lookup = tax.child("lookup");
+    lookup.read("max_failures", config.tax_chat.lookup_max_failures, 1, 100);
+    int window_minutes = static_cast<int>(config.tax_chat.lookup_window.count() / 60);
+    lookup.read("window_minutes", window_minutes, 1, 24 * 60);
+    config.tax_chat.lookup_window = std::chrono::minutes(window_minutes);
+    lookup.reject_unknown_keys();
+    Section topics = tax.child("topic_keywords");
+    if (topics.present()) {
+        static const std::set<std::string> known = {"land_building", "signboard", "garbage_fee", "lookup"};
+        for (const auto& topic : topics.keys()) {
+            if (!known.count(topic))
+                throw ConfigError("tax.topic_keywords." + topic,
+                                  "unknown topic (known: land_building signboard garbage_fee lookup)");
+            config.tax_chat.topic_keywords.emplace_back(
+                topic, read_string_list(*topics.array(topic), "tax.topic_keywords." + topic));
+        }
+    }
     tax.reject_unknown_keys();
 }
 

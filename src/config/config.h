@@ -94,6 +94,15 @@ struct RedisConfig {
 // Section "tax": the figures of the tax laws, the tax-year calendars and how residents pay.
 using TaxConfig = tax::TaxRules;
 
+// How residents reach the tax answers and lookup in chat (section "tax": "lookup", "topic_keywords").
+struct TaxChatConfig {
+    // "land_building" / "signboard" / "garbage_fee" / "lookup" and the words that go straight to it
+    // from the first message ("ภาษีป้าย" → the signboard answer); checked in this order.
+    std::vector<std::pair<std::string, std::vector<std::string>>> topic_keywords;
+    int lookup_max_failures = 5;                 // failed notice lookups a LINE user may make...
+    std::chrono::seconds lookup_window{3600};    // ...within this time, counted from the first
+};
+
 struct Config {
     std::string source_path;  // the file it came from (for messages)
     std::string municipality_name;
@@ -117,6 +126,7 @@ struct Config {
     std::vector<Intent> intents;  // checked in this order
     int max_photos = 3;
     std::size_t max_photo_bytes = 10 * 1024 * 1024;
+    TaxChatConfig tax_chat;
     TaxConfig tax;                             // defaults are the law's figures; PromptPay is off unless configured
     std::map<std::string, std::string> texts;  // resident-facing wording, by key
 

@@ -62,6 +62,23 @@ std::optional<Date> parse_date(std::string_view input) {
     return date;
 }
 
+Date thai_date_at(int64_t epoch_ms) {
+    // Days since 1970-01-01 in Thailand, then Howard Hinnant's civil_from_days.
+    constexpr int64_t kMsPerDay = 86'400'000;
+    constexpr int64_t kThailandOffsetMs = 7 * 3'600'000;
+    int64_t local = epoch_ms + kThailandOffsetMs;
+    int64_t z = (local >= 0 ? local : local - (kMsPerDay - 1)) / kMsPerDay + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    return Date{year, month, day};
+}
+
 std::string format_iso(const Date& date) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date.year, date.month, date.day);

@@ -25,6 +25,8 @@ std::string format_iso(const Date& date);
 bool is_leap_year(int year);             // Gregorian
 int days_in_month(int year, int month);  // 28–31
 bool is_valid_date(const Date& date);    // a real calendar day, years 1900–2399
+// The calendar date in Thailand (UTC+7, no daylight saving) at a Unix time in milliseconds.
+Date thai_date_at(int64_t epoch_ms);
 
 struct TaxRecord {
     std::string notice_number;  // e.g. "ภดส.3-2569-000123" or "2569/00123"

@@ -38,6 +38,13 @@ inline void expect_valid_line_message(const std::string& message_json) {
         ASSERT_TRUE(t.has_value());
         EXPECT_FALSE(t->empty());
         EXPECT_LE(text::utf16_length(*t), 5000u);
+    } else if (*type == "image") {
+        // LINE fetches both over HTTPS; a 2000-character URL limit applies to each.
+        for (const char* key : {"originalContentUrl", "previewImageUrl"}) {
+            auto url = json::get_string(doc, key).value_or("");
+            EXPECT_EQ(url.rfind("https://", 0), 0u) << key << ": " << url;
+            EXPECT_LE(url.size(), 2000u);
+        }
     } else {
         EXPECT_EQ(*type, "flex");
         auto alt = json::get_string(doc, "altText");
