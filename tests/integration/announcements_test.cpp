@@ -277,6 +277,52 @@ TEST_F(Announcements, ResidentsSubscribeAndTheUnfollowedAreNeverMulticast) {
     EXPECT_EQ(std::string(to[0].GetString()), stays.source().user_id);
 }
 
+TEST_F(Announcements, RefusedChunkIsRecordedAsFailedAndAnOutageIsRetriedWithTheSameKey) {
+    line->add_fault(R"({"path":"/v2/bot/message/broadcast","status":400,"count":1})");
+    std::string refused = post_announcement(R"({"title":"ทดสอบ","body":"ถูกปฏิเสธ"})");
+    ASSERT_TRUE(wait_status(refused, "failed")) << json::to_string(announcement(refused));
+    auto doc = announcement(refused);
+    EXPECT_EQ(json::get_string(doc["chunks"][0], "state").value_or(""), "failed");
+    EXPECT_EQ(json::get_int(doc["chunks"][0], "status").value_or(0), 400);
+
+    // LINE down for every attempt of the client's own retries: the sender tries again later.
+    line->clear_requests();
+    line->add_fault(R"({"path":"/v2/bot/message/broadcast","status":500,"count":5})");
+    std::string delayed = post_announcement(R"({"title":"ทดสอบ","body":"ส่งซ้ำภายหลัง"})");
+    ASSERT_TRUE(wait_status(delayed, "sent", 20s)) << json::to_string(announcement(delayed));
+    auto broadcasts = calls(kBroadcast, 6);
+    std::set<std::string> keys;
+    int accepted = 0;
+    for (const auto& call : broadcasts) {
+        keys.insert(header_of(call, "x-line-retry-key"));
+        if (json::get_int(call, "status").value_or(0) == 200) ++accepted;
+    }
+    EXPECT_EQ(keys.size(), 1u) << "every attempt of one chunk carries the same retry key";
+    EXPECT_EQ(accepted, 1);
+    EXPECT_EQ(json::get_int(announcement(delayed)["chunks"][0], "attempts").value_or(0), 2);
+}
+
+class AnnouncementsOneBroadcastAnHour : public Announcements {
+protected:
+    void patch_config(json::Document& config) override { config["announcements"]["broadcasts_per_hour"].SetInt(1); }
+};
+
+TEST_F(AnnouncementsOneBroadcastAnHour, ASecondBroadcastWaitsForTheWindow) {
+    std::string first = post_announcement(R"({"title":"หนึ่ง","body":"ข่าวแรก"})");
+    ASSERT_TRUE(wait_status(first, "sent"));
+    std::string second = post_announcement(R"({"title":"สอง","body":"ข่าวที่สอง"})");
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(line->requests_to(kBroadcast).size(), 1u) << "LINE's hourly broadcast limit was not kept";
+    auto doc = announcement(second);
+    EXPECT_EQ(json::get_string(doc, "status").value_or(""), "sending");
+    EXPECT_EQ(json::get_string(doc["chunks"][0], "state").value_or(""), "pending");
+    // It is due again when the hour since the first broadcast is over.
+    store();  // opens the test's own connection
+    auto due = pool_->command({"ZSCORE", "thesaban:ann:due", second});
+    ASSERT_FALSE(due.is_nil());
+    EXPECT_GT(std::stoll(due.str), now_ms() + 58 * 60 * 1000);
+}
+
 class AnnouncementsWithoutToken : public BotTest {};
 
 TEST_F(AnnouncementsWithoutToken, AdminApiIsOff) {
