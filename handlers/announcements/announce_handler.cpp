@@ -90,7 +90,15 @@ void AnnounceHandler::on_command(const line::Event& event, const announcements::
         return;
     }
     if (auto invalid = announcements::validate(draft, config_.announcements.topic_keys(), clock_.now_ms())) {
-        say(out, "announce_invalid", {{"problem", invalid->message}});
+        // Officers read Thai: the field decides the wording, the API's English message is for logs.
+        log::info("announce", "announcement from LINE invalid",
+                  {{"field", invalid->field}, {"problem", invalid->message}});
+        if (invalid->field == "title")
+            say(out, "announce_title_too_long", {{"max", std::to_string(announcements::kMaxTitleUnits)}});
+        else if (invalid->field == "body")
+            say(out, "announce_body_too_long", {{"max", std::to_string(announcements::kMaxBodyUnits)}});
+        else
+            say(out, "announce_invalid", {{"problem", invalid->message}});
         return;
     }
     std::string id = random_token(12);

@@ -1,5 +1,6 @@
 #include "store/redis_announcement_store.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -148,6 +149,11 @@ std::vector<Announcement> RedisAnnouncementStore::latest_published(std::size_t l
     // Scheduled ones are not news yet; look a little further back than `limit` to skip them.
     for (auto& a : history(limit * 4)) {
         if (a.status == announcements::Status::scheduled) continue;
+        // One LINE refused outright reached nobody: it is not news residents have seen.
+        bool reached_someone = std::any_of(a.chunks.begin(), a.chunks.end(), [](const ChunkDelivery& c) {
+            return c.state == announcements::ChunkState::sent;
+        });
+        if (a.status == announcements::Status::failed && !reached_someone) continue;
         out.push_back(std::move(a));
         if (out.size() == limit) break;
     }

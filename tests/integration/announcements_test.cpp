@@ -300,6 +300,13 @@ TEST_F(Announcements, RefusedChunkIsRecordedAsFailedAndAnOutageIsRetriedWithTheS
     EXPECT_EQ(keys.size(), 1u) << "every attempt of one chunk carries the same retry key";
     EXPECT_EQ(accepted, 1);
     EXPECT_EQ(json::get_int(announcement(delayed)["chunks"][0], "attempts").value_or(0), 2);
+
+    // Residents' news shows what reached them, not what LINE refused.
+    Resident resident(*bot, *line, {"U0123456789abcdef0123456789abcdef", ""});
+    auto news = resident.say("ข่าวสาร");
+    ASSERT_FALSE(news.empty());
+    EXPECT_NE(news.front().json.find("ส่งซ้ำภายหลัง"), std::string::npos) << news.front().json;
+    EXPECT_EQ(news.front().json.find("ถูกปฏิเสธ"), std::string::npos) << news.front().json;
 }
 
 class AnnouncementsOneBroadcastAnHour : public Announcements {

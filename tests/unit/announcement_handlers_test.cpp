@@ -269,6 +269,17 @@ TEST_F(AnnounceHandlerTest, ParsesTitleAndBody) {
     EXPECT_EQ(text_of(empty.messages[0]), cfg().text("announce_usage"));
 }
 
+TEST_F(AnnounceHandlerTest, TooLongIsExplainedInThai) {
+    std::string body;
+    for (std::size_t i = 0; i <= announcements::kMaxBodyUnits; ++i) body += "ก";
+    auto out = handle(text_event(kMalee, kAdminGroup, "ประกาศ หัวข้อ\n" + body));
+    ASSERT_EQ(out.messages.size(), 1u);
+    EXPECT_EQ(text_of(out.messages[0]),
+              templates::fill_placeholders(cfg().text("announce_body_too_long"),
+                                           {{"max", std::to_string(announcements::kMaxBodyUnits)}}));
+    EXPECT_TRUE(drafts.states.empty());
+}
+
 TEST(AnnouncementCards, OptionalBlocksComeOnlyWithTheirContent) {
     handlers::AnnouncementCards cards(cfg(), library());
     announcements::Draft d;
