@@ -20,6 +20,26 @@ bool is_https_url(std::string_view url) {
     return true;
 }
 
+// Strict UTF-8: no overlong forms, no surrogates (a JSON "\udc00" escape decodes to one), nothing
+// above U+10FFFF. LINE refuses anything else, and the store could not read it back.
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (std::size_t k = 1; k < n; ++k) {
+            unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n;
+    }
+    return true;
+}
+
 bool has_control_characters(std::string_view s, bool allow_newlines) {
     for (unsigned char c : s) {
         if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
@@ -88,6 +108,12 @@ std::optional<Status> status_from_key(std::string_view key) {
 }
 
 std::optional<ValidationError> validate(const Draft& draft, const std::vector<std::string>& topics, int64_t now_ms) {
+    for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"title", &draft.title},
+                                       {"body", &draft.body},
+                                       {"image_url", &draft.image_url},
+                                       {"link_url", &draft.link_url},
+                                       {"topic", &draft.topic}})
+        if (!is_valid_utf8(*value)) return ValidationError{field, std::string(field) + " is not valid UTF-8 text"};
     if (text::trim(draft.title).empty()) return ValidationError{"title", "title is required"};
     if (text::utf16_length(draft.title) > kMaxTitleUnits)
         return ValidationError{"title", "title must be at most " + std::to_string(kMaxTitleUnits) + " characters"};

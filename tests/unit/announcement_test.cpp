@@ -54,6 +54,20 @@ TEST(AnnouncementValidation, NamesTheFieldThatIsWrong) {
     check(d, "send_at");
 }
 
+TEST(AnnouncementValidation, RefusesTextThatIsNotUtf8) {
+    Draft d;
+    // A lone surrogate escape decodes to bytes no UTF-8 reader accepts (found by the fuzzer).
+    auto problem = parse_draft(R"({"title":"ประกาศ","body":"a\udDDDb"})", kTopics, kNow, d);
+    ASSERT_TRUE(problem);
+    EXPECT_EQ(problem->field, "body");
+    d = valid_draft();
+    d.title = "\xc0\xaf";  // overlong "/"
+    EXPECT_EQ(validate(d, kTopics, kNow)->field, "title");
+    d = valid_draft();
+    d.body = "🍎 ok";
+    EXPECT_FALSE(validate(d, kTopics, kNow));
+}
+
 TEST(AnnouncementValidation, ThaiTextCountsInCharactersNotBytes) {
     Draft d = valid_draft();
     std::string body;
