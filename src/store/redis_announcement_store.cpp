@@ -74,6 +74,20 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return tonumber(oldest[2]) + tonumber(ARGV[2])
 )lua";
 
+// KEYS[1] record hash, [2] due, [3] lease. ARGV[1] status, [2] now, [3] id, [4] chunk key prefix,
+// [5] seconds the recipient lists are kept after the last send (the history keeps the counts).
+const std::string kFinishScript = R"lua(
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished_at', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('DEL', KEYS[3])
+local n = tonumber(redis.call('HGET', KEYS[1], 'chunks') or '0')
+for i = 0, n - 1 do redis.call('EXPIRE', ARGV[4] .. i, tonumber(ARGV[5])) end
+return n
+)lua";
+
+// Who got an announcement is kept a month for questions, then only the per-chunk counts remain.
+constexpr const char* kRecipientsTtlSeconds = "2592000";
+
 std::vector<std::string> strings_of(const RedisReply& reply) {
     std::vector<std::string> out;
     for (const auto& e : reply.elements)
@@ -208,11 +222,10 @@ void RedisAnnouncementStore::record_delivery(const std::string& id, std::size_t 
 }
 
 void RedisAnnouncementStore::finish(const std::string& id, announcements::Status status, int64_t now_ms) {
-    checked(redis_.command({"HSET", key("ann:" + id), "status", std::string(announcements::status_key(status)),
-                            "finished_at", std::to_string(now_ms)}),
+    checked(redis_.eval(kFinishScript, {key("ann:" + id), key("ann:due"), key("ann:lease:" + id)},
+                        {std::string(announcements::status_key(status)), std::to_string(now_ms), id,
+                         key("ann:" + id + ":chunk:"), kRecipientsTtlSeconds}),
             "finish");
-    checked(redis_.command({"ZREM", key("ann:due"), id}), "finish");
-    checked(redis_.command({"DEL", key("ann:lease:" + id)}), "finish");
 }
 
 std::vector<std::string> RedisAnnouncementStore::recipients(const std::string& topic) {

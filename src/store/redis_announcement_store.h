@@ -6,7 +6,7 @@
 // Keys, under the prefix:
 //   ann:seq                    counter for ids
 //   ann:{id}                   hash: json (the draft and who/when), status, chunks (count, once planned), finished_at
-//   ann:{id}:chunk:{i}         chunk JSON {retry_key, to[]}; written once by plan()
+//   ann:{id}:chunk:{i}         chunk JSON {retry_key, to[]}; written once by plan(), expires a month after finish()
 //   ann:{id}:delivery          hash i → delivery JSON (state, request id, attempts, ...)
 //   ann:history                zset id by creation time
 //   ann:due                    zset id by when it is due (send_at, or a retry)

@@ -82,6 +82,9 @@ TEST_F(RedisAnnouncementStoreTest, ThePlanIsFixedOnce) {
     EXPECT_EQ(got->status, Status::sent);
     store_.release_all_leases();
     EXPECT_TRUE(store_.claim_due(kNow + 10, kLease, 10).empty()) << "finished: off the due queue";
+    auto ttl = pool_.command({"TTL", "t:ann:" + id + ":chunk:1"});
+    EXPECT_GT(ttl.integer, 29 * 24 * 3600) << "recipient lists are kept a month, then expire";
+    EXPECT_EQ(pool_.command({"TTL", "t:ann:" + id}).integer, -1) << "the history itself stays";
 }
 
 TEST_F(RedisAnnouncementStoreTest, UnfollowedAreLeftOutOfEveryTopic) {
