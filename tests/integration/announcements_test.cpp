@@ -198,6 +198,17 @@ TEST_F(Announcements, RestartMidSendNeitherRepeatsNorMisses) {
     EXPECT_EQ(keys.size(), 3u) << "the resent chunk reuses its retry key";
     EXPECT_EQ(delivered.size(), 1200u) << "someone missed the announcement";
     for (const auto& [user, times] : delivered) EXPECT_EQ(times, 1) << user;
+
+    // The resent chunk is recorded with the id of the request LINE accepted before the restart.
+    std::string first_request = std::string(json::get_string(multicasts[0], "requestId").value_or(""));
+    auto doc = announcement(id);
+    ASSERT_EQ(doc["chunks"].Size(), 3u);
+    std::set<std::string> recorded;
+    for (const auto& c : doc["chunks"].GetArray()) {
+        EXPECT_EQ(json::get_string(c, "state").value_or(""), "sent");
+        recorded.insert(std::string(json::get_string(c, "request_id").value_or("")));
+    }
+    EXPECT_TRUE(recorded.count(first_request)) << json::to_string(doc);
 }
 
 TEST_F(Announcements, ScheduledAnnouncementGoesOutAtSendAtEvenAcrossARestart) {
