@@ -19,6 +19,7 @@ std::string draft_to_json(const announcements::Draft& draft, const std::string& 
     auto& a = doc.GetAllocator();
     doc.AddMember("title", json::make_string(draft.title, a), a);
     doc.AddMember("body", json::make_string(draft.body, a), a);
+    doc.AddMember("topic", json::make_string(draft.topic, a), a);
     doc.AddMember("officer", json::make_string(officer, a), a);
     return json::to_string(doc);
 }
@@ -46,6 +47,16 @@ std::optional<announcements::Draft> AnnounceHandler::parse_command(std::string_v
     if (!rest.empty() && rest[0] == ':') rest.erase(0, 1);
     rest = text::trim(rest);
     announcements::Draft draft;
+    // "#ภาษี" (a topic's label or key) first: only that topic's subscribers get it.
+    if (!rest.empty() && rest[0] == '#') {
+        auto end = rest.find_first_of(" \t\n");
+        std::string wanted = rest.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+        draft.topic = wanted;  // unknown: validation names it
+        for (const auto& topic : config_.announcements.topics)
+            if (topic.label == wanted || topic.key == wanted) draft.topic = topic.key;
+        if (draft.topic.empty()) draft.topic = "#";
+        rest = end == std::string::npos ? std::string() : text::trim(rest.substr(end));
+    }
     auto newline = rest.find('\n');
     if (newline != std::string::npos) {
         draft.title = text::trim(rest.substr(0, newline));
@@ -97,6 +108,8 @@ void AnnounceHandler::on_command(const line::Event& event, const announcements::
             say(out, "announce_title_too_long", {{"max", std::to_string(announcements::kMaxTitleUnits)}});
         else if (invalid->field == "body")
             say(out, "announce_body_too_long", {{"max", std::to_string(announcements::kMaxBodyUnits)}});
+        else if (invalid->field == "topic")
+            say(out, "announce_unknown_topic", {{"topics", topic_labels()}});
         else
             say(out, "announce_invalid", {{"problem", invalid->message}});
         return;
@@ -104,10 +117,16 @@ void AnnounceHandler::on_command(const line::Event& event, const announcements::
     std::string id = random_token(12);
     drafts_.save(draft_key(id), draft_to_json(draft, user));
     out.send(json::to_string(cards_.message(draft, clock_.now_ms())));
-    templates::Values values{
-        {"prompt", config_.text("announce_preview")},   {"send_label", config_.text("announce_send_label")},
-        {"send_data", "announce=send&draft=" + id},     {"cancel_label", config_.text("announce_cancel_label")},
-        {"cancel_data", "announce=cancel&draft=" + id}, {"alt_text", config_.text("announce_preview")}};
+    const auto* topic = config_.announcements.topic(draft.topic);
+    std::string prompt =
+        topic ? templates::fill_placeholders(config_.text("announce_preview_topic"), {{"topic", topic->label}})
+              : config_.text("announce_preview");
+    templates::Values values{{"prompt", prompt},
+                             {"send_label", config_.text("announce_send_label")},
+                             {"send_data", "announce=send&draft=" + id},
+                             {"cancel_label", config_.text("announce_cancel_label")},
+                             {"cancel_data", "announce=cancel&draft=" + id},
+                             {"alt_text", prompt}};
     out.send(json::to_string(templates_.render("announcement_confirm", values)));
 }
 
@@ -131,6 +150,7 @@ void AnnounceHandler::on_postback(const line::Event& event, std::string_view dat
     announcements::Draft draft;
     draft.title = std::string(json::get_string(doc, "title").value_or(""));
     draft.body = std::string(json::get_string(doc, "body").value_or(""));
+    draft.topic = std::string(json::get_string(doc, "topic").value_or(""));
     if (params["announce"] == "send") {
         // Keyed by the draft: a redelivered or repeated tap queues nothing new; the draft goes only
         // after the announcement is stored, so a crash in between cannot lose it.
@@ -143,6 +163,12 @@ void AnnounceHandler::on_postback(const line::Event& event, std::string_view dat
         drafts_.clear(draft_key(id));
         say(out, "announce_cancelled", {{"title", draft.title}});
     }
+}
+
+std::string AnnounceHandler::topic_labels() const {
+    std::string out;
+    for (const auto& topic : config_.announcements.topics) out += (out.empty() ? "#" : " #") + topic.label;
+    return out;
 }
 
 void AnnounceHandler::say(Responder& out, const std::string& text_key, const templates::Values& values) {

@@ -320,6 +320,25 @@ TEST_F(Announcements, RefusedChunkIsRecordedAsFailedAndAnOutageIsRetriedWithTheS
     EXPECT_EQ(news.front().json.find("ถูกปฏิเสธ"), std::string::npos) << news.front().json;
 }
 
+TEST_F(Announcements, OfficerAnnouncesToOneTopicFromLine) {
+    store().subscribe(user_id(1), "disaster");
+    store().subscribe(user_id(2), "disaster");
+    store().subscribe(user_id(3), "tax");
+    Resident officer(*bot, *line, {kMalee, kAdminGroup});
+    auto preview = officer.say("ประกาศ #ภัยพิบัติ เตือนภัยน้ำหลาก\nหมู่ 5 และหมู่ 7 โปรดขนของขึ้นที่สูง");
+    ASSERT_FALSE(preview.empty());
+    officer.tap("ส่ง");
+    ASSERT_TRUE(line->wait_for_requests(kMulticast, 1, 10s));
+    auto multicasts = calls(kMulticast);
+    ASSERT_EQ(multicasts.size(), 1u);
+    std::set<std::string> to;
+    for (const auto& u : multicasts[0]["body"]["to"].GetArray()) to.insert(u.GetString());
+    EXPECT_EQ(to, (std::set<std::string>{user_id(1), user_id(2)}));
+    EXPECT_NE(message_text(multicasts[0]).find("เตือนภัยน้ำหลาก"), std::string::npos);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(line->requests_to(kBroadcast).empty());
+}
+
 class AnnouncementsOneBroadcastAnHour : public Announcements {
 protected:
     void patch_config(json::Document& config) override { config["announcements"]["broadcasts_per_hour"].SetInt(1); }

@@ -269,6 +269,26 @@ TEST_F(AnnounceHandlerTest, ParsesTitleAndBody) {
     EXPECT_EQ(text_of(empty.messages[0]), cfg().text("announce_usage"));
 }
 
+TEST_F(AnnounceHandlerTest, HashTopicSendsToThatTopicOnly) {
+    auto preview = handle(text_event(kMalee, kAdminGroup, "ประกาศ #ภาษี เตือนชำระภาษี\nชำระได้ถึง 30 เม.ย."));
+    ASSERT_EQ(preview.messages.size(), 2u);
+    EXPECT_NE(preview.messages[1].find("ภาษี"), std::string::npos);
+    handle(postback_event(kMalee, kAdminGroup, postback_data(preview.messages[1])[0]));
+    ASSERT_EQ(publisher.published.size(), 1u);
+    EXPECT_EQ(publisher.published[0].first.topic, "tax");
+    EXPECT_EQ(publisher.published[0].first.title, "เตือนชำระภาษี");
+
+    auto by_key = handler.parse_command("ประกาศ #utilities ตัดไฟ");
+    ASSERT_TRUE(by_key);
+    EXPECT_EQ(by_key->topic, "utilities");
+    EXPECT_EQ(by_key->body, "ตัดไฟ");
+
+    auto unknown = handle(text_event(kMalee, kAdminGroup, "ประกาศ #หวย งวดนี้"));
+    ASSERT_EQ(unknown.messages.size(), 1u);
+    EXPECT_NE(text_of(unknown.messages[0]).find("#น้ำประปาและไฟฟ้า"), std::string::npos) << unknown.messages[0];
+    EXPECT_EQ(publisher.published.size(), 1u);
+}
+
 TEST_F(AnnounceHandlerTest, TooLongIsExplainedInThai) {
     std::string body;
     for (std::size_t i = 0; i <= announcements::kMaxBodyUnits; ++i) body += "ก";
