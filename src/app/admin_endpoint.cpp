@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <cctype>
+
 #include "core/json.h"
 #include "core/log.h"
 #include "core/text.h"

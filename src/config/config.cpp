@@ -264,7 +264,8 @@ void read_announcements(Section& root, Config& config) {
                 if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
                     throw ConfigError(path + ".key", "must be letters, digits, '_' or '-'");
             if (topic.label.empty()) throw ConfigError(path + ".label", "is required");
-            if (text::utf16_length(topic.label) > 20) throw ConfigError(path + ".label", "must be at most 20 characters");
+            if (text::utf16_length(topic.label) > 20)
+                throw ConfigError(path + ".label", "must be at most 20 characters");
             if (out.topic(topic.key)) throw ConfigError(path + ".key", "duplicates another topic");
             out.topics.push_back(topic);
         }
