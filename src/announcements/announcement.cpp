@@ -189,7 +189,7 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
             int scale = 100;
             std::size_t start = pos;
             while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
-                millis += (s[pos] - '0') * scale;
+                millis += static_cast<int64_t>(s[pos] - '0') * scale;
                 scale /= 10;
                 ++pos;
             }
@@ -219,7 +219,7 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
     tm.tm_sec = second;
     std::time_t t = timegm(&tm);
     if (tm.tm_mday != *day) return std::nullopt;  // 31 February
-    return (static_cast<int64_t>(t) - offset_minutes * 60) * 1000 + millis;
+    return (static_cast<int64_t>(t) - static_cast<int64_t>(offset_minutes) * 60) * 1000 + millis;
 }
 
 std::string format_iso8601(int64_t epoch_ms) {

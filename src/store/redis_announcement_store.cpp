@@ -12,7 +12,7 @@ using announcements::Chunk;
 using announcements::ChunkDelivery;
 
 constexpr const char* kIdempotencyTtlSeconds = "86400";
-constexpr int64_t kHourMs = 3600 * 1000;
+constexpr int64_t kHourMs = 3600LL * 1000;
 
 // KEYS[1] idempotency key (or a dummy), [2] seq, [3] history, [4] due.
 // ARGV[1] key prefix for records ("...ann:"), [2] json after its id, [3] created_ms, [4] due_ms,
