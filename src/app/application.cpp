@@ -8,6 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "app/admin_endpoint.h"
+#include "app/announcement_sender.h"
 #include "app/blocking_pool.h"
 #include "app/delivery.h"
 #include "app/event_dispatcher.h"
@@ -15,6 +17,10 @@
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
 #include "app/outbox_worker.h"
+#include "handlers/announcements/announce_handler.h"
+#include "handlers/announcements/announcement_cards.h"
+#include "handlers/announcements/follow_tracker.h"
+#include "handlers/announcements/news_flow.h"
 #include "handlers/common/greeting_handler.h"
 #include "handlers/common/intent_classifier.h"
 #include "handlers/common/resident_router.h"
@@ -33,6 +39,7 @@
 #include "media/media_endpoint.h"
 #include "store/event_inbox.h"
 #include "store/outbox.h"
+#include "store/redis_announcement_store.h"
 #include "store/redis_conversation_store.h"
 #include "store/redis_expiring_images.h"
 #include "store/redis_lookup_guard.h"
@@ -161,9 +168,17 @@ int run_bot(const config::Config& config) {
     media::LineMediaStore media_store(api, config.data_dir, config.public_base_url, config.max_photo_bytes);
     line::CachedProfileLookup profiles(api);
     handlers::KeywordIntentClassifier classifier(config.intents);
+    store::RedisAnnouncementStore announcement_store(redis, config.redis.key_prefix,
+                                                     config.announcements.topic_keys());
+    handlers::AnnouncementCards announcement_cards(config, templates);
+    AnnouncementSender::Options sender_options;
+    sender_options.broadcasts_per_hour = config.announcements.broadcasts_per_hour;
+    sender_options.chunk_size = config.announcements.multicast_chunk_size;
+    AnnouncementSender announcement_sender(announcement_store, api, announcement_cards, sender_options, now_ms);
 
-    // Conversations: officers first (their postbacks and group commands), then residents' flows,
-    // then the welcome and help answers for whatever nobody else took.
+    // Conversations: follow/unfollow bookkeeping first (it leaves follow to the welcome), officers
+    // next (their postbacks and group commands), then residents' flows, then the welcome and help
+    // answers for whatever nobody else took.
     handlers::GroupTicketAnnouncer announcer(config, templates, media_store, outbox);
     handlers::FlowDeps flow_deps{config, templates, ticket_store, media_store, announcer, profiles, clock};
     handlers::ComplaintFlow complaint_flow(flow_deps);
@@ -175,14 +190,18 @@ int run_bot(const config::Config& config) {
     store::RedisExpiringImages qr_images(redis, config.redis.key_prefix, config.public_base_url);
     tax::PromptPayQr payment_qr(config.tax.promptpay, qr_images);
     handlers::TaxFlow tax_flow(config, templates, tax_store, lookup_guard, payment_qr, clock);
+    handlers::NewsFlow news_flow(config, templates, announcement_store, announcement_store);
     handlers::ResidentRouter resident_router(conversations, classifier,
-                                             {&complaint_flow, &streetlight_flow, &tracking_flow, &tax_flow}, config);
+                                             {&complaint_flow, &streetlight_flow, &tracking_flow, &tax_flow, &news_flow}, config);
+    handlers::FollowTracker follow_tracker(announcement_store);
+    handlers::AnnounceHandler announce_handler(config, templates, conversations, announcement_sender, clock);
     handlers::OfficerHandler officer_handler(config, templates, ticket_store, conversations, outbox, media_store, clock,
                                              profiles);
     handlers::GreetingHandler greeting(config, templates);
 
     Delivery delivery(api, config.line.reply_token_lifetime, now_ms);
-    EventProcessor processor({&officer_handler, &resident_router, &greeting}, delivery, inbox);
+    EventProcessor processor({&follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting},
+                             delivery, inbox);
     EventDispatcher dispatcher(static_cast<std::size_t>(config.worker_threads),
                                [&](const line::Event& event) { processor.process(event); });
     BlockingPool blocking(config.redis.pool_size);
@@ -207,6 +226,10 @@ int run_bot(const config::Config& config) {
         co_return serve_qr(png, reachable);
     });
     router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
+    AdminEndpoint admin(config.admin_token, config.announcements, announcement_store, announcement_sender, blocking,
+                        now_ms);
+    router.add("POST", "/admin/announcements", [&](const http::Request& r) { return admin.post(r); });
+    router.add("GET", "/admin/announcements*", [&](const http::Request& r) { return admin.get(r); });
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
         co_return http::Response::text(200, "ok\n");
     });
@@ -229,6 +252,7 @@ int run_bot(const config::Config& config) {
 
     auto sweeper = std::make_unique<InboxSweeper>(webhook);
     outbox_worker.start();
+    announcement_sender.start();
 
     std::thread shutdown_thread;
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -258,6 +282,7 @@ int run_bot(const config::Config& config) {
     sweeper.reset();
     dispatcher.stop();
     outbox_worker.stop();
+    announcement_sender.stop();
     blocking.stop();
     log::info("app", "stopped");
     return 0;

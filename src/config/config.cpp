@@ -394,6 +394,60 @@ void read_tax(Section& root, Config& config) {
     tax.reject_unknown_keys();
 }
 
+std::vector<Officer> read_officers(const json::Value* officers, const std::string& path) {
+    std::vector<Officer> out;
+    if (!officers) return out;
+    for (rapidjson::SizeType j = 0; j < officers->Size(); ++j) {
+        std::string officer_path = path + "[" + std::to_string(j) + "]";
+        Section entry(&(*officers)[j], officer_path);
+        Officer officer;
+        entry.read("user_id", officer.user_id, true);
+        entry.read("name", officer.name, true);
+        entry.reject_unknown_keys();
+        if (!is_line_id(officer.user_id, 'U'))
+            throw ConfigError(officer_path + ".user_id", "must be a LINE user id (U followed by 32 hex digits)");
+        if (officer.name.empty()) throw ConfigError(officer_path + ".name", "is required");
+        out.push_back(officer);
+    }
+    return out;
+}
+
+void read_announcements(Section& root, Config& config) {
+    Section section = root.child("announcements");
+    if (!section.present()) return;
+    auto& out = config.announcements;
+    section.read("admin_group_id", out.admin_group_id);
+    if (!out.admin_group_id.empty() && !is_line_id(out.admin_group_id, 'C'))
+        throw ConfigError("announcements.admin_group_id", "must be a LINE group id (C followed by 32 hex digits)");
+    out.officers = read_officers(section.array("officers"), "announcements.officers");
+    if (const json::Value* topics = section.array("topics")) {
+        if (topics->Size() > 12)
+            throw ConfigError("announcements.topics", "must have at most 12 topics (one quick reply, room for cancel)");
+        for (rapidjson::SizeType i = 0; i < topics->Size(); ++i) {
+            std::string path = "announcements.topics[" + std::to_string(i) + "]";
+            Section item(&(*topics)[i], path);
+            Topic topic;
+            item.read("key", topic.key, true);
+            item.read("label", topic.label, true);
+            item.reject_unknown_keys();
+            if (topic.key.empty()) throw ConfigError(path + ".key", "is required");
+            for (char c : topic.key)
+                if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
+                    throw ConfigError(path + ".key", "must be letters, digits, '_' or '-'");
+            if (topic.label.empty()) throw ConfigError(path + ".label", "is required");
+            if (text::utf16_length(topic.label) > 20)
+                throw ConfigError(path + ".label", "must be at most 20 characters");
+            if (out.topic(topic.key)) throw ConfigError(path + ".key", "duplicates another topic");
+            out.topics.push_back(topic);
+        }
+    }
+    section.read("history_size", out.history_size, 1, 1000);
+    section.read("latest_count", out.latest_count, 1, 12);
+    section.read("broadcasts_per_hour", out.broadcasts_per_hour, 1, 60);
+    section.read("multicast_chunk_size", out.multicast_chunk_size, 1, 500);
+    section.reject_unknown_keys();
+}
+
 void apply_environment(Config& config, const Environment& env) {
     auto get = [&](const char* name, std::string& out) {
         auto it = env.find(name);
@@ -433,6 +487,24 @@ const Officer* Department::officer(const std::string& user_id) const {
     for (const auto& o : officers)
         if (o.user_id == user_id) return &o;
     return nullptr;
+}
+
+const Officer* AnnouncementsConfig::officer(const std::string& user_id) const {
+    for (const auto& o : officers)
+        if (o.user_id == user_id) return &o;
+    return nullptr;
+}
+
+const Topic* AnnouncementsConfig::topic(const std::string& key) const {
+    for (const auto& t : topics)
+        if (t.key == key) return &t;
+    return nullptr;
+}
+
+std::vector<std::string> AnnouncementsConfig::topic_keys() const {
+    std::vector<std::string> keys;
+    for (const auto& t : topics) keys.push_back(t.key);
+    return keys;
 }
 
 const Department* Config::department(const std::string& key) const {
@@ -550,6 +622,8 @@ Config load_config(const std::string& path, const Environment& env, bool require
     tickets.read("max_photo_bytes", config.max_photo_bytes, 1024, 50 * 1024 * 1024);
     tickets.reject_unknown_keys();
     read_tax(root, config);
+
+    read_announcements(root, config);
 
     Section texts = root.child("texts");
     if (!texts.present()) throw ConfigError("texts", "is required");

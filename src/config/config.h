@@ -59,6 +59,25 @@ struct Intent {
     std::vector<std::string> keywords;
 };
 
+// A news topic residents can subscribe to ("รับข่าว"), e.g. {tax, ภาษี}.
+struct Topic {
+    std::string key;    // used in the admin API ("topic") and postbacks
+    std::string label;  // ≤ 20 characters (quick reply label)
+};
+
+struct AnnouncementsConfig {
+    std::string admin_group_id;     // the LINE group (C + 32 hex) where officers type "ประกาศ ..."; empty: off
+    std::vector<Officer> officers;  // only these may announce from LINE
+    std::vector<Topic> topics;
+    std::size_t history_size = 20;  // GET /admin/announcements lists this many
+    std::size_t latest_count = 5;   // "ข่าวสาร" shows this many (a carousel, ≤ 12)
+    int broadcasts_per_hour = 60;   // LINE's rate limit for broadcast
+    std::size_t multicast_chunk_size = 500;  // LINE: at most 500 user ids a multicast
+    const Officer* officer(const std::string& user_id) const;
+    const Topic* topic(const std::string& key) const;
+    std::vector<std::string> topic_keys() const;
+};
+
 struct ServerConfig {
     int port = 8080;
     std::string bind_address = "0.0.0.0";
@@ -128,6 +147,7 @@ struct Config {
     std::size_t max_photo_bytes = 10 * 1024 * 1024;
     TaxChatConfig tax_chat;
     TaxConfig tax;                             // defaults are the law's figures; PromptPay is off unless configured
+    AnnouncementsConfig announcements;
     std::map<std::string, std::string> texts;  // resident-facing wording, by key
 
     // The wording for `key`; start-up validation guarantees the required keys exist.

@@ -18,6 +18,7 @@ struct ApiResult {
     int attempts = 0;
     // 409 to a request with a retry key: LINE had already accepted it (an earlier attempt got through).
     bool accepted_earlier = false;
+    std::string accepted_request_id;  // with accepted_earlier: X-Line-Accepted-Request-Id (the first request's id)
     bool ok() const { return (status >= 200 && status < 300) || accepted_earlier; }
 };
 

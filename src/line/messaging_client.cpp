@@ -139,6 +139,7 @@ ApiResult HttpMessagingApi::call(std::string_view operation, Kind kind, HttpRequ
         if (result.status == 409 && kind == Kind::keyed_send) {
             // The retry key was seen before: an earlier attempt (ours or the caller's) was delivered.
             result.accepted_earlier = true;
+            result.accepted_request_id = response.header("X-Line-Accepted-Request-Id");
             log::info(kComponent, "already accepted under this retry key",
                       {{"op", op},
                        {"to", target_for_log},

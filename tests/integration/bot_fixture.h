@@ -22,6 +22,7 @@ protected:
         options.redis_url = redis->url();
         options.line_api_base_url = line->base_url();
         options.patch_config = [this](json::Document& config) { patch_config(config); };
+        options.env = bot_env();
         bot = std::make_unique<BotProcess>(options);
         bot->start();
     }
@@ -35,6 +36,8 @@ protected:
     }
 
     virtual void patch_config(json::Document&) {}
+    // Extra environment for the bot (e.g. ADMIN_TOKEN).
+    virtual std::map<std::string, std::string> bot_env() { return {}; }
 
     // Sends one event as LINE would (its reply token registered with the fake first).
     HttpResult send(const std::string& event_json) { return bot->post_webhook(webhook_body({event_json})); }
