@@ -519,12 +519,6 @@ const Department* Config::department_by_group(const std::string& group_id) const
     return nullptr;
 }
 
-const std::vector<std::string>& required_text_keys() {
-    static const std::vector<std::string> keys = {"welcome_title", "welcome_body", "welcome_alt", "help_title",
-                                                  "help_body", "help_alt", "menu_prompt", "unsupported_message"};
-    return keys;
-}
-
 Environment current_environment() {
     Environment env;
     for (char** e = environ; e && *e; ++e) {
