@@ -4,7 +4,7 @@
 #
 #   bash bench/webhook_load.sh [--duration 30] [--connections 64] [--threads 1]
 #                              [--bot-cpus 0-1] [--load-cpus 0-1] [--events N] [--users 10000]
-#                              [--keep DIR]
+#                              [--set key.path=JSON]... [--keep DIR]
 #
 # What runs, all on loopback, in a temporary directory removed at the end (or kept in --keep DIR):
 #   - redis-server on a free port with the append-only file on and fsynced every second, as in
@@ -19,6 +19,8 @@
 #     stores each event in Redis (one EVALSHA), answers 200, then a worker looks up the
 #     conversation in Redis, replies with the help message through the fake LINE API and marks
 #     the event done in Redis.
+# --set changes one configuration value for an experiment (e.g. --set worker_threads=16,
+# --set server.threads=1); say so with the figures.
 # Pinning (taskset): the bot on --bot-cpus, wrk, redis-server and the fake LINE API on
 # --load-cpus. Default: everything shares CPUs 0-1, because this machine has only two cores;
 # `--bot-cpus 1 --load-cpus 0` gives the bot one core to itself.
@@ -34,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 
-duration=30 connections=64 threads=1 bot_cpus=0-1 load_cpus=0-1 events="" users=10000 keep=""
+duration=30 connections=64 threads=1 bot_cpus=0-1 load_cpus=0-1 events="" users=10000 keep="" sets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) duration=$2; shift 2 ;;
@@ -45,6 +47,7 @@ while [[ $# -gt 0 ]]; do
         --events) events=$2; shift 2 ;;
         --users) users=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
+        --set) sets+=("$2"); shift 2 ;;
         -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -96,18 +99,20 @@ redis_port=$(free_port)
 taskset -c "$load_cpus" redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" \
     --appendonly yes --appendfsync everysec --aof-use-rdb-preamble yes --save "" \
     --maxmemory-policy noeviction --logfile "$work/redis.log" &
-pids+=($!)
+redis_pid=$!
+pids+=($redis_pid)
 wait_for 10 redis-cli -p "$redis_port" ping || die "redis-server did not start ($work/redis.log)"
 
 # The fake LINE API; its first stdout line names its port.
 taskset -c "$load_cpus" build/fake-line-api --port 0 --token "$token" --any-reply-token --keep-requests 0 \
     >"$work/fake-line.log" 2>&1 &
-pids+=($!)
+line_pid=$!
+pids+=($line_pid)
 wait_for 10 grep -q 'listening on' "$work/fake-line.log" || die "fake-line-api did not start"
 line_port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/fake-line.log" | head -1)
 
 # The bot, with the example configuration; only what must differ on this machine is changed.
-python3 - "$root" "$work" >"$work/thesaban.json" <<'PY'
+python3 - "$root" "$work" "${sets[@]}" >"$work/thesaban.json" <<'PY'
 import json, re, sys
 root, work = sys.argv[1], sys.argv[2]
 text = open(root + "/config/thesaban.example.jsonc", encoding="utf-8").read()
@@ -135,6 +140,15 @@ config["templates_dir"] = root + "/templates"
 config["data_dir"] = work + "/data"
 config["public_base_url"] = "https://bot.bench.example"
 config["server"]["bind_address"] = "127.0.0.1"
+for assignment in sys.argv[3:]:
+    path, value = assignment.split("=", 1)
+    *parents, leaf = path.split(".")
+    node = config
+    for key in parents:
+        node = node[key]
+    if leaf not in node:
+        sys.exit("--set: no such configuration key: " + path)
+    node[leaf] = json.loads(value)
 json.dump(config, sys.stdout, ensure_ascii=False)
 PY
 LINE_CHANNEL_SECRET=$secret LINE_CHANNEL_ACCESS_TOKEN=$token \
@@ -157,6 +171,12 @@ stat_count() {  # stat_count PATH STATUS: calls the fake LINE API answered with 
 }
 inbox_left() { redis-cli -p "$redis_port" zcard thesaban:webhook:inbox:order; }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+declare -A cpu_before
+for name in bot redis line; do
+    case $name in bot) pid=$bot_pid ;; redis) pid=$redis_pid ;; line) pid=$line_pid ;; esac
+    cpu_before[$name]=$(cpu_ticks "$pid")
+done
 echo "webhook_load: wrk -t$threads -c$connections -d${duration}s --latency on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
 start_ns=$(date +%s%N)
 BENCH_WEBHOOKS="$work/webhooks.tsv" BENCH_THREADS=$threads \
@@ -188,6 +208,15 @@ left=$(inbox_left)
 echo "BENCH drained replies_200=$replies other_line_calls=$reply_errors inbox_left=$left" \
     "wrk_s=$(( (wrk_end_ns - start_ns) / 1000000 ))e-3 drain_after_wrk_ms=$(( (drained_ns - wrk_end_ns) / 1000000 ))" \
     "processed_per_s=$(python3 -c "print(round($replies / (($drained_ns - $start_ns) / 1e9), 1))")"
+# CPU time each process used from the first request to the last reply, per processed event.
+hz=$(getconf CLK_TCK)
+cpu_line="BENCH cpu_us_per_event"
+for name in bot redis line; do
+    case $name in bot) pid=$bot_pid ;; redis) pid=$redis_pid ;; line) pid=$line_pid ;; esac
+    used=$(( $(cpu_ticks "$pid") - ${cpu_before[$name]} ))
+    cpu_line+=" $name=$(python3 -c "print(round($used / $hz * 1e6 / max($replies, 1), 1))")"
+done
+echo "$cpu_line (wrk: see its own figure; the fake LINE API stands in for LINE's servers)"
 echo "BENCH conditions: nproc=$(nproc) load_before_end=$(cut -d' ' -f1-3 /proc/loadavg) bot_cpus=$bot_cpus load_cpus=$load_cpus"
 if grep -q '"level":"error"' "$work/bot.log"; then
     echo "webhook_load: the bot logged errors:" >&2
