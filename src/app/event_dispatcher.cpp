@@ -11,6 +11,7 @@ EventDispatcher::EventDispatcher(std::size_t threads, Process process) : process
 EventDispatcher::~EventDispatcher() { stop(); }
 
 void EventDispatcher::dispatch(std::vector<line::Event> events) {
+    std::size_t newly_ready = 0;
     {
         std::lock_guard lock(mutex_);
         for (auto& event : events) {
@@ -20,12 +21,21 @@ void EventDispatcher::dispatch(std::vector<line::Event> events) {
             if (chat.empty()) chat = "event:" + event.webhook_event_id;
             auto& queue = chats_[chat];
             // A chat is in ready_ or being worked on exactly when its queue is non-empty.
-            if (queue.empty()) ready_.push_back(chat);
+            if (queue.empty()) {
+                ready_.push_back(chat);
+                ++newly_ready;
+            }
             queue.push_back(std::move(event));
             ++outstanding_;
         }
     }
-    work_ready_.notify_all();
+    // Wake only as many workers as there are chats to work on: under load a webhook usually brings
+    // one event, and waking every idle worker for it costs each of them a context switch for nothing.
+    if (newly_ready == 1) {
+        work_ready_.notify_one();
+    } else if (newly_ready > 1) {
+        work_ready_.notify_all();
+    }
 }
 
 void EventDispatcher::worker_loop() {
