@@ -172,6 +172,10 @@ stat_count() {  # stat_count PATH STATUS: calls the fake LINE API answered with 
 inbox_left() { redis-cli -p "$redis_port" zcard thesaban:webhook:inbox:order; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+switches() {  # voluntary + involuntary context switches of all the process's threads
+    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'
+}
+bot_switches_before=$(switches "$bot_pid")
 declare -A cpu_before
 for name in bot redis line; do
     case $name in bot) pid=$bot_pid ;; redis) pid=$redis_pid ;; line) pid=$line_pid ;; esac
@@ -223,6 +227,7 @@ for name in bot redis line; do
     used=$(( $(cpu_ticks "$pid") - ${cpu_before[$name]} ))
     cpu_line+=" $name=$(python3 -c "print(round($used / $hz * 1e6 / max($requests, 1), 1))")"
 done
+cpu_line+=" bot_context_switches_per_event=$(python3 -c "print(round(($(switches "$bot_pid") - $bot_switches_before) / max($requests, 1), 1))")"
 echo "$cpu_line (wrk: see its own figure; the fake LINE API stands in for LINE's servers)"
 echo "BENCH conditions: nproc=$(nproc) load_before_end=$(cut -d' ' -f1-3 /proc/loadavg) bot_cpus=$bot_cpus load_cpus=$load_cpus"
 if grep -q '"level":"error"' "$work/bot.log"; then

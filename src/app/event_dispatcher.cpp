@@ -11,7 +11,6 @@ EventDispatcher::EventDispatcher(std::size_t threads, Process process) : process
 EventDispatcher::~EventDispatcher() { stop(); }
 
 void EventDispatcher::dispatch(std::vector<line::Event> events) {
-    std::size_t newly_ready = 0;
     {
         std::lock_guard lock(mutex_);
         for (auto& event : events) {
@@ -21,21 +20,12 @@ void EventDispatcher::dispatch(std::vector<line::Event> events) {
             if (chat.empty()) chat = "event:" + event.webhook_event_id;
             auto& queue = chats_[chat];
             // A chat is in ready_ or being worked on exactly when its queue is non-empty.
-            if (queue.empty()) {
-                ready_.push_back(chat);
-                ++newly_ready;
-            }
+            if (queue.empty()) ready_.push_back(chat);
             queue.push_back(std::move(event));
             ++outstanding_;
         }
     }
-    // Wake only as many workers as there are chats to work on: under load a webhook usually brings
-    // one event, and waking every idle worker for it costs each of them a context switch for nothing.
-    if (newly_ready == 1) {
-        work_ready_.notify_one();
-    } else if (newly_ready > 1) {
-        work_ready_.notify_all();
-    }
+    work_ready_.notify_all();
 }
 
 void EventDispatcher::worker_loop() {
