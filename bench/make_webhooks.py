@@ -5,9 +5,11 @@ bot answers with its help message) with a unique webhookEventId and reply token,
 `--users` rotating user ids, so the bot's de-duplication never drops a request and every event
 costs a Redis write, a conversation look-up and a reply to the (fake) LINE API.
 
-usage: make_webhooks.py --secret S --count N [--users U] [--spread-ms MS] > file
-Timestamps run from now to now + spread-ms, roughly when each event will be sent, so that the
-bot still replies (it pushes instead once a reply token is older than its lifetime, 50 s).
+usage: make_webhooks.py --secret S --count N [--users U] [--timestamp-ms MS] > file
+Every event carries the same timestamp, --timestamp-ms (default: now): webhook_load.sh passes the
+moment wrk starts. The bot replies while an event is younger than its reply-token lifetime (50 s)
+and pushes instead after that, so an event the bot gets to more than 50 s after the run started
+is pushed: the check then says processing fell behind acceptance.
 """
 import argparse
 import base64
@@ -22,15 +24,14 @@ def main():
     p.add_argument("--secret", required=True)
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--users", type=int, default=10000)
-    p.add_argument("--spread-ms", type=int, default=30000)
+    p.add_argument("--timestamp-ms", type=int, default=int(time.time() * 1000))
     a = p.parse_args()
     key = a.secret.encode()
-    start = int(time.time() * 1000)
     out = sys.stdout.buffer
     text = "\\u0e2a\\u0e27\\u0e31\\u0e2a\\u0e14\\u0e35"  # สวัสดี, JSON-escaped as LINE may send it
     for i in range(a.count):
         user = "U%032x" % (0xBE7C0000000000000000000000000000 + i % a.users)
-        ts = start + (a.spread_ms * i) // max(a.count, 1)
+        ts = a.timestamp_ms
         body = (
             '{"destination":"Ubench00000000000000000000000000","events":[{"type":"message",'
             '"message":{"type":"text","id":"%018d","quoteToken":"q%031d","text":"%s"},'

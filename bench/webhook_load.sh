@@ -160,10 +160,17 @@ pids+=($bot_pid)
 wait_for 15 grep -q '"msg":"listening"' "$work/bot.log" || die "the bot did not start: $(tail -5 "$work/bot.log")"
 bot_port=$(sed -n 's/.*"msg":"listening","port":"\([0-9]*\)".*/\1/p' "$work/bot.log" | head -1)
 
-# Signed webhooks; timestamps spread over the run so the bot still replies rather than pushes.
+# Signed webhooks, all stamped with the moment wrk will start (generation runs at ~90,000 a
+# second here; the estimate below is generous and the script waits for that moment), so that the
+# bot's reply-token age check sees at most the time since the run began.
+run_at_ms=$(( $(date +%s%3N) + events / 40 + 2000 ))
 echo "webhook_load: generating $events signed webhooks for $users users" >&2
 python3 bench/make_webhooks.py --secret "$secret" --count "$events" --users "$users" \
-    --spread-ms $((duration * 1000)) >"$work/webhooks.tsv"
+    --timestamp-ms "$run_at_ms" >"$work/webhooks.tsv"
+wait_ms=$(( run_at_ms - $(date +%s%3N) ))
+if ((wait_ms > 0)); then sleep "$(python3 -c "print($wait_ms / 1000)")"; else
+    echo "webhook_load: generation took ${wait_ms#-} ms longer than planned; events look that much older" >&2
+fi
 
 stat_count() {  # stat_count PATH STATUS: calls the fake LINE API answered with STATUS
     curl -sf "http://127.0.0.1:$line_port/__stats" |
