@@ -12,7 +12,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local file, stride, exhausted
+local file, stride
+exhausted = 0  -- a global, so that done() can read it with thread:get
 
 function init(args)
   file = assert(io.open(os.getenv("BENCH_WEBHOOKS"), "r"))

@@ -27,7 +27,7 @@
 #
 # Reported: wrk's requests/s, latency p50/p90/p99/p99.9, non-2xx answers; then, after waiting for
 # the bot to drain its queue, the replies the fake LINE API answered 200, the events left in the
-# Redis inbox, and the end-to-end processing rate (replies / time from the first request to the
+# Redis inbox, and the end-to-end processing rate (LINE calls / time from the first request to the
 # last reply). Exits non-zero, loudly, when any answer was not 2xx, a socket error occurred, the
 # pre-generated events ran out, or fewer replies arrived than requests were accepted, because a
 # figure made of fast 401/503 answers or of events never answered would be worthless.
