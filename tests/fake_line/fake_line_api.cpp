@@ -253,7 +253,8 @@ Response FakeLineApi::send_messages(Call& call, const std::string& kind) {
     const Request& req = call.request;
     if (!is_json_content_type(req)) {
         std::string type = trim(header(req, "content-type"));
-        return error(400, "The content type, '" + (type.empty() ? std::string("(none)") : type) + "', is not supported");
+        return error(400,
+                     "The content type, '" + (type.empty() ? std::string("(none)") : type) + "', is not supported");
     }
     if (req.body.size() > limits::kRequestBytes) return error(413, "Request exceeds the max size of 2MB");
     json::Document body;
@@ -269,6 +270,9 @@ Response FakeLineApi::send_messages(Call& call, const std::string& kind) {
     if (kind == "reply") {
         if (auto rt = json::get_string(body, "replyToken")) {
             auto it = tokens_.find(std::string(*rt));
+            if (it == tokens_.end() && options_.any_reply_token && !rt->empty()) {
+                it = tokens_.emplace(std::string(*rt), ReplyToken{"", "", "", now_ms(), false}).first;
+            }
             if (it != tokens_.end()) {
                 token = &it->second;
                 call.reply_to = "{\"userId\":" + quote(token->user_id);
@@ -282,8 +286,8 @@ Response FakeLineApi::send_messages(Call& call, const std::string& kind) {
         std::string details = "\"details\":[";
         for (std::size_t i = 0; i < violations.size(); ++i) {
             if (i) details += ",";
-            details += "{\"message\":" + quote(violations[i].message) +
-                       ",\"property\":" + quote(violations[i].property) + "}";
+            details +=
+                "{\"message\":" + quote(violations[i].message) + ",\"property\":" + quote(violations[i].property) + "}";
         }
         details += "]";
         return error(400, "The request body has " + std::to_string(violations.size()) + " error(s)", details);
@@ -293,10 +297,9 @@ Response FakeLineApi::send_messages(Call& call, const std::string& kind) {
     if (!retry_key.empty()) {
         auto seen = retry_keys_.find(retry_key);
         if (seen != retry_keys_.end() && now_ms() - seen->second.at < kDayMs) {
-            Response out = error(409, "The retry key is already accepted",
-                                 seen->second.sent_messages.empty()
-                                     ? std::string()
-                                     : "\"sentMessages\":" + seen->second.sent_messages);
+            Response out = error(
+                409, "The retry key is already accepted",
+                seen->second.sent_messages.empty() ? std::string() : "\"sentMessages\":" + seen->second.sent_messages);
             out.headers.emplace_back("x-line-accepted-request-id", seen->second.request_id);
             return out;
         }
@@ -343,12 +346,12 @@ Response FakeLineApi::send_messages(Call& call, const std::string& kind) {
 }
 
 void FakeLineApi::record(const Call& call, const Response& response) {
+    calls_by_path_[call.path][response.status]++;
+    if (options_.keep_requests == 0) return;
     const Request& req = call.request;
     json::StringBuffer buffer;
     json::Writer w(buffer);
-    auto raw = [&](const std::string& s) {
-        w.RawValue(s.data(), s.size(), rapidjson::kObjectType);
-    };
+    auto raw = [&](const std::string& s) { w.RawValue(s.data(), s.size(), rapidjson::kObjectType); };
     w.StartObject();
     json::write_key(w, "time");
     json::write_string(w, iso_time(now_ms()));
@@ -397,6 +400,8 @@ void FakeLineApi::record(const Call& call, const Response& response) {
     w.Bool(call.fault);
     w.EndObject();
     requests_.emplace_back(buffer.GetString(), buffer.GetSize());
+    if (options_.keep_requests > 0 && requests_.size() > static_cast<std::size_t>(options_.keep_requests))
+        requests_.pop_front();
 }
 
 Response FakeLineApi::control(const Request& request, const std::string& path) {
@@ -413,15 +418,30 @@ Response FakeLineApi::control(const Request& request, const std::string& path) {
         for (std::size_t i = 0; i < requests_.size(); ++i) out += (i ? "," : "") + requests_[i];
         return json_answer(200, out + "]");
     }
+    if (path == "/__stats" && method == "GET") {
+        std::string out = "{";
+        for (const auto& [call_path, by_status] : calls_by_path_) {
+            out += (out.size() > 1 ? "," : "") + quote(call_path) + ":{";
+            bool first = true;
+            for (const auto& [status, count] : by_status) {
+                out += (first ? "\"" : ",\"") + std::to_string(status) + "\":" + std::to_string(count);
+                first = false;
+            }
+            out += "}";
+        }
+        return json_answer(200, out + "}");
+    }
     if (path == "/__requests" && method == "DELETE") {
         requests_.clear();
+        calls_by_path_.clear();
         return json_answer(200, "{}");
     }
     if (path == "/__tokens" && method == "POST") {
         if (!parse_body()) return error(400, "The body must be a JSON object");
         std::string reply_token = string_of("replyToken");
         if (reply_token.empty()) return error(400, "replyToken is required");
-        tokens_[reply_token] = ReplyToken{string_of("userId"), string_of("groupId"), string_of("roomId"), now_ms(), false};
+        tokens_[reply_token] =
+            ReplyToken{string_of("userId"), string_of("groupId"), string_of("roomId"), now_ms(), false};
         return json_answer(200, "{}");
     }
     const std::string content_prefix = "/__content/";
@@ -456,8 +476,8 @@ Response FakeLineApi::control(const Request& request, const std::string& path) {
         std::string out = "[";
         for (std::size_t i = 0; i < faults_.size(); ++i) {
             const Fault& f = faults_[i];
-            out += (i ? ",{" : "{") + std::string("\"path\":") + quote(f.path) + ",\"count\":" + std::to_string(f.count) +
-                   ",\"delayMs\":" + std::to_string(f.delay_ms);
+            out += (i ? ",{" : "{") + std::string("\"path\":") + quote(f.path) +
+                   ",\"count\":" + std::to_string(f.count) + ",\"delayMs\":" + std::to_string(f.delay_ms);
             if (f.status) out += ",\"status\":" + std::to_string(*f.status);
             if (!f.method.empty()) out += ",\"method\":" + quote(f.method);
             if (!f.body.empty()) out += ",\"body\":" + f.body;

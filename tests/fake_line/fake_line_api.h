@@ -4,6 +4,7 @@
 // writes back the answer after its `delay`. Thread-safe (one mutex over all state).
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,12 @@ struct Response {
 struct Options {
     std::string token;  // empty: any non-empty bearer token is accepted
     std::chrono::milliseconds reply_token_ttl{60000};
+    // Benchmarks only (bench/webhook_load.sh): a reply token nobody registered is accepted as if it
+    // had just been registered; it is still single-use. Default off: unknown tokens get 400.
+    bool any_reply_token = false;
+    // How many recorded API calls GET /__requests keeps (the newest); -1 keeps all. A benchmark's
+    // hundreds of thousands of calls would otherwise fill memory; /__stats still counts them all.
+    long keep_requests = -1;
 };
 
 class FakeLineApi {
@@ -70,7 +77,8 @@ private:
 
     Options options_;
     std::mutex mutex_;
-    std::vector<std::string> requests_;  // recorded API calls, each a JSON object
+    std::deque<std::string> requests_;                          // recorded API calls, each a JSON object
+    std::map<std::string, std::map<int, long>> calls_by_path_;  // path -> status -> count, for /__stats
     std::map<std::string, ReplyToken> tokens_;
     std::map<std::string, AcceptedRetryKey> retry_keys_;  // lower-cased key
     std::map<std::string, Content> contents_;

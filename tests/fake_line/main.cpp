@@ -1,5 +1,5 @@
-// fake-line-api --port P [--token T] [--reply-token-ttl-ms MS]: the project's fake LINE Messaging
-// API for integration tests (see README.md).
+// fake-line-api --port P [--token T] [--reply-token-ttl-ms MS] [--any-reply-token] [--keep-requests N]: the project's
+// fake LINE Messaging API for integration tests (see README.md).
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -10,7 +10,8 @@
 
 namespace {
 int usage() {
-    std::cerr << "usage: fake-line-api --port P [--token T] [--reply-token-ttl-ms MS]\n";
+    std::cerr << "usage: fake-line-api --port P [--token T] [--reply-token-ttl-ms MS] [--any-reply-token]"
+                 " [--keep-requests N]\n";
     return 2;
 }
 }  // namespace
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
     long port = -1;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
+        if (arg == "--any-reply-token") {  // benchmarks: see Options::any_reply_token
+            options.any_reply_token = true;
+            continue;
+        }
         if (i + 1 >= argc) return usage();
         std::string value = argv[++i];
         char* end = nullptr;
@@ -28,6 +33,9 @@ int main(int argc, char** argv) {
             if (*end || port < 0 || port > 65535) return usage();
         } else if (arg == "--token") {
             options.token = value;
+        } else if (arg == "--keep-requests") {
+            options.keep_requests = std::strtol(value.c_str(), &end, 10);
+            if (*end || options.keep_requests < -1) return usage();
         } else if (arg == "--reply-token-ttl-ms") {
             long ttl = std::strtol(value.c_str(), &end, 10);
             if (*end || ttl < 0) return usage();

@@ -1,5 +1,7 @@
 // Drives the real fake-line-api binary over HTTP: each LINE rule it claims to enforce, checked
 // from outside, so the bot's integration tests can trust its answers.
+#include "support/fake_line.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 #include <thread>
 
 #include "core/json.h"
-#include "support/fake_line.h"
 #include "support/http_client.h"
 
 namespace thesaban::testing {
@@ -23,7 +24,9 @@ std::map<std::string, std::string> auth(std::map<std::string, std::string> extra
 }
 
 std::string text_message(const std::string& text) { return "{\"type\":\"text\",\"text\":\"" + text + "\"}"; }
-std::string push_body(const std::string& messages) { return "{\"to\":\"" + kUser + "\",\"messages\":[" + messages + "]}"; }
+std::string push_body(const std::string& messages) {
+    return "{\"to\":\"" + kUser + "\",\"messages\":[" + messages + "]}";
+}
 std::string reply_body(const std::string& token, const std::string& messages) {
     return "{\"replyToken\":\"" + token + "\",\"messages\":[" + messages + "]}";
 }
@@ -156,9 +159,9 @@ TEST_F(FakeLineTest, RetryKeyOnlyOnSupportedEndpointsAndOnlyAsUuid) {
     EXPECT_EQ(on_reply.status, 400);
     HttpResult not_uuid = push(push_body(text_message("hi")), {{"X-Line-Retry-Key", "retry-1"}});
     EXPECT_EQ(not_uuid.status, 400);
-    HttpResult multicast = post("/v2/bot/message/multicast",
-                                "{\"to\":[\"" + kUser + "\"],\"messages\":[" + text_message("hi") + "]}",
-                                {{"X-Line-Retry-Key", kRetryKey}});
+    HttpResult multicast =
+        post("/v2/bot/message/multicast", "{\"to\":[\"" + kUser + "\"],\"messages\":[" + text_message("hi") + "]}",
+             {{"X-Line-Retry-Key", kRetryKey}});
     EXPECT_EQ(multicast.status, 200);
     EXPECT_EQ(multicast.body, "{}");
 }
@@ -231,9 +234,9 @@ TEST_F(FakeLineTest, BodyOver2MbIs413) {
 TEST_F(FakeLineTest, MalformedJsonIs400) {
     HttpResult r = push("{\"to\": \"U1\",\n \"messages\": [}");
     EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(json::get_string(parse(r.body), "message").value_or("").find(
-                  "The request body could not be parsed as JSON"),
-              0u)
+    EXPECT_EQ(
+        json::get_string(parse(r.body), "message").value_or("").find("The request body could not be parsed as JSON"),
+        0u)
         << r.body;
     EXPECT_EQ(push(push_body(text_message("hi")), {{"Content-Type", "text/plain"}}).status, 400);
 }
@@ -335,6 +338,30 @@ TEST_F(FakeLineTest, ConcurrentClients) {
     for (auto& t : clients) t.join();
     EXPECT_EQ(ok.load(), 80);
     EXPECT_TRUE(fake_.wait_for_requests("/v2/bot/message/push", 80, std::chrono::seconds(2)));
+}
+
+// The benchmark mode (bench/webhook_load.sh): unregistered reply tokens are accepted, still once
+// each; only the newest calls are kept, while /__stats counts every call.
+TEST(FakeLineBenchMode, AcceptsAnyReplyTokenOnceAndCountsCallsItNoLongerKeeps) {
+    FakeLine::Options options;
+    options.any_reply_token = true;
+    options.keep_requests = 1;
+    FakeLine fake(options);
+    auto reply = [&](const std::string& token) {
+        return http_request(fake.port(), "POST", "/v2/bot/message/reply", reply_body(token, text_message("hi")),
+                            auth({{"Content-Type", "application/json"}}))
+            .status;
+    };
+    EXPECT_EQ(reply("unregistered-1"), 200);
+    EXPECT_EQ(reply("unregistered-2"), 200);
+    EXPECT_EQ(reply("unregistered-1"), 400);  // single-use all the same
+
+    EXPECT_EQ(fake.requests().Size(), 1u);
+    json::Document stats = fake.stats();
+    const json::Value* by_status = json::get_object(stats, "/v2/bot/message/reply");
+    ASSERT_NE(by_status, nullptr) << json::to_string(stats);
+    EXPECT_EQ(json::get_int(*by_status, "200"), 2);
+    EXPECT_EQ(json::get_int(*by_status, "400"), 1);
 }
 
 TEST(FakeLineProcess, ExitsOnSigterm) {

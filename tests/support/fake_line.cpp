@@ -21,6 +21,11 @@ std::string quote(const std::string& s) {
 FakeLine::FakeLine(const Options& options) {
     std::vector<std::string> argv = {FAKE_LINE_API_EXECUTABLE, "--port", "0", "--reply-token-ttl-ms",
                                      std::to_string(options.reply_token_ttl_ms)};
+    if (options.any_reply_token) argv.push_back("--any-reply-token");
+    if (options.keep_requests >= 0) {
+        argv.push_back("--keep-requests");
+        argv.push_back(std::to_string(options.keep_requests));
+    }
     if (!options.token.empty()) {
         argv.push_back("--token");
         argv.push_back(options.token);
@@ -55,8 +60,7 @@ void FakeLine::control(const std::string& method, const std::string& target, con
     }
 }
 
-void FakeLine::register_reply_token(const std::string& token, const std::string& user_id,
-                                    const std::string& group_id) {
+void FakeLine::register_reply_token(const std::string& token, const std::string& user_id, const std::string& group_id) {
     std::string body = "{\"replyToken\":" + quote(token) + ",\"userId\":" + quote(user_id);
     if (!group_id.empty()) body += ",\"groupId\":" + quote(group_id);
     control("POST", "/__tokens", body + "}");
@@ -80,6 +84,15 @@ std::vector<std::string> FakeLine::requests_to(const std::string& path) {
     return out;
 }
 
+json::Document FakeLine::stats() {
+    HttpResult r = http_request(port_, "GET", "/__stats");
+    json::Document doc;
+    if (r.status != 200 || !json::parse(r.body, doc) || !doc.IsObject()) {
+        throw std::runtime_error("fake-line-api GET /__stats failed: " + std::to_string(r.status) + r.error);
+    }
+    return doc;
+}
+
 void FakeLine::clear_requests() { control("DELETE", "/__requests"); }
 void FakeLine::add_fault(const std::string& fault_json) { control("POST", "/__faults", fault_json); }
 void FakeLine::clear_faults() { control("DELETE", "/__faults"); }
@@ -88,9 +101,8 @@ void FakeLine::put_content(const std::string& message_id, const std::string& con
     control("POST", "/__content/" + message_id, bytes, content_type);
 }
 
-void FakeLine::put_profile(const std::string& user_id, const std::string& display_name,
-                           const std::string& picture_url, const std::string& status_message,
-                           const std::string& language) {
+void FakeLine::put_profile(const std::string& user_id, const std::string& display_name, const std::string& picture_url,
+                           const std::string& status_message, const std::string& language) {
     std::string body = "{\"userId\":" + quote(user_id) + ",\"displayName\":" + quote(display_name);
     if (!picture_url.empty()) body += ",\"pictureUrl\":" + quote(picture_url);
     if (!status_message.empty()) body += ",\"statusMessage\":" + quote(status_message);

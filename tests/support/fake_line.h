@@ -13,8 +13,10 @@ namespace thesaban::testing {
 class FakeLine {
 public:
     struct Options {
-        std::string token;                 // empty: any non-empty bearer token is accepted
-        long reply_token_ttl_ms = 60000;   // LINE: "within one minute"
+        std::string token;                // empty: any non-empty bearer token is accepted
+        long reply_token_ttl_ms = 60000;  // LINE: "within one minute"
+        bool any_reply_token = false;     // benchmarks: accept unregistered reply tokens (still single-use)
+        long keep_requests = -1;          // recorded calls kept for requests(); -1 all
     };
 
     FakeLine() : FakeLine(Options{}) {}
@@ -35,6 +37,9 @@ public:
     json::Document requests();
     // The recorded calls to exactly `path`, as compact JSON objects (parse them with json::parse).
     std::vector<std::string> requests_to(const std::string& path);
+    // GET /__stats: {"<path>": {"<status>": count, ...}, ...} over every API call since the start
+    // (or the last clear_requests), including those no longer kept for requests().
+    json::Document stats();
     void clear_requests();
     // `fault_json`: {"path", "status"?, "count"?, "delayMs"?, "method"?, "body"?}.
     void add_fault(const std::string& fault_json);
