@@ -84,20 +84,9 @@ public:
     }
     bool send_text(const std::string& s) { return send(text(s)); }
 
-    std::string step() const {
-        auto it = conversations.states.find(kResident);
-        if (it == conversations.states.end()) return "";
-        json::Document doc;
-        json::parse(it->second, doc);
-        return std::string(json::get_string(doc, "step").value_or(""));
-    }
-    std::string flow() const {
-        auto it = conversations.states.find(kResident);
-        if (it == conversations.states.end()) return "";
-        json::Document doc;
-        json::parse(it->second, doc);
-        return std::string(json::get_string(doc, "flow").value_or(""));
-    }
+    // The resident's saved conversation: its step and flow ("" without one).
+    std::string step() const { return state_field("step"); }
+    std::string flow() const { return state_field("flow"); }
     bool has_state() const { return conversations.states.count(kResident) > 0; }
 
     // All replies of the last event, concatenated (for "contains" checks).
@@ -114,36 +103,10 @@ public:
         }
         return false;
     }
-    const json::Value* last_quick_items(json::Document& holder) const {
-        if (replies.empty()) return nullptr;
-        json::parse(replies.back(), holder);
-        const json::Value* qr = json::get_object(holder, "quickReply");
-        return qr ? json::get_array(*qr, "items") : nullptr;
-    }
-    std::vector<std::string> quick_labels() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "label").value_or(""));
-        return out;
-    }
-    std::vector<std::string> quick_types() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "type").value_or(""));
-        return out;
-    }
-    std::vector<std::string> quick_data() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "data").value_or(""));
-        return out;
-    }
+    // Each quick reply button's action label, type or postback data, in the last reply.
+    std::vector<std::string> quick_labels() const { return last_quick_actions("label"); }
+    std::vector<std::string> quick_types() const { return last_quick_actions("type"); }
+    std::vector<std::string> quick_data() const { return last_quick_actions("data"); }
 
     config::Config config;
     templates::TemplateLibrary templates;
@@ -162,6 +125,17 @@ public:
     int event_counter = 0;
 
 private:
+    std::string state_field(const char* field) const {
+        auto it = conversations.states.find(kResident);
+        if (it == conversations.states.end()) return "";
+        json::Document doc;
+        json::parse(it->second, doc);
+        return std::string(json::get_string(doc, field).value_or(""));
+    }
+    std::vector<std::string> last_quick_actions(const char* field) const {
+        return replies.empty() ? std::vector<std::string>{} : quick_reply_actions(replies.back(), field);
+    }
+
     std::unique_ptr<handlers::ResidentRouter> router_;
 };
 

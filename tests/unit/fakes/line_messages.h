@@ -97,4 +97,18 @@ inline std::string text_of(const std::string& message_json) {
     return std::string(json::get_string(doc, "text").value_or(""));
 }
 
+// `field` of each quick reply button's action ("" where it has none), in order.
+inline std::vector<std::string> quick_reply_actions(const std::string& message_json, const char* field) {
+    std::vector<std::string> out;
+    auto doc = parsed(message_json);
+    const json::Value* qr = json::get_object(doc, "quickReply");
+    const json::Value* items = qr ? json::get_array(*qr, "items") : nullptr;
+    if (!items) return out;
+    for (const auto& item : items->GetArray()) {
+        const json::Value* action = json::get_object(item, "action");
+        out.emplace_back(action ? json::get_string(*action, field).value_or("") : "");
+    }
+    return out;
+}
+
 }  // namespace thesaban::testing
