@@ -11,7 +11,19 @@
 namespace thesaban::handlers {
 namespace {
 constexpr std::string_view kPrefix = "news=";
+
+// `wording` with the topics to choose as quick replies, or the main menu when there is none to choose.
+void send_topic_choices(const config::Config& config, const std::string& wording,
+                        const std::vector<PostbackChoice>& choices, Responder& out) {
+    auto message = text_message(wording);
+    if (choices.empty())
+        attach_quick_reply(message, config.main_menu);
+    else
+        attach_postback_quick_reply(message, choices);
+    out.send(json::to_string(message));
 }
+
+}  // namespace
 
 NewsFlow::NewsFlow(const config::Config& config, const templates::TemplateLibrary& templates, NewsAudience& audience,
                    NewsArchive& archive)
@@ -77,12 +89,8 @@ void NewsFlow::offer_subscribe(const std::string& user, Responder& out) {
         if (std::find(subscribed.begin(), subscribed.end(), topic.key) == subscribed.end())
             choices.push_back({topic.label, "news=sub&topic=" + topic.key, topic.label});
     const char* key = choices.empty() ? "news_all_subscribed" : "news_choose_subscribe";
-    auto message = text_message(templates::fill_placeholders(config_.text(key), {{"subscribed", labels(subscribed)}}));
-    if (choices.empty())
-        attach_quick_reply(message, config_.main_menu);
-    else
-        attach_postback_quick_reply(message, choices);
-    out.send(json::to_string(message));
+    send_topic_choices(config_, templates::fill_placeholders(config_.text(key), {{"subscribed", labels(subscribed)}}),
+                       choices, out);
 }
 
 void NewsFlow::offer_unsubscribe(const std::string& user, Responder& out) {
@@ -92,12 +100,8 @@ void NewsFlow::offer_unsubscribe(const std::string& user, Responder& out) {
         if (const auto* topic = config_.announcements.topic(key))
             choices.push_back({topic->label, "news=unsub&topic=" + topic->key, topic->label});
     const char* key = choices.empty() ? "news_none_subscribed" : "news_choose_unsubscribe";
-    auto message = text_message(templates::fill_placeholders(config_.text(key), {{"subscribed", labels(subscribed)}}));
-    if (choices.empty())
-        attach_quick_reply(message, config_.main_menu);
-    else
-        attach_postback_quick_reply(message, choices);
-    out.send(json::to_string(message));
+    send_topic_choices(config_, templates::fill_placeholders(config_.text(key), {{"subscribed", labels(subscribed)}}),
+                       choices, out);
 }
 
 void NewsFlow::change(const std::string& user, const std::string& topic_key, bool subscribe, Responder& out) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <utility>
 
 #include "core/text.h"
 #include "core/thai_date.h"
@@ -38,10 +39,7 @@ json::Value quick_reply_button(const QuickItem& item, json::Document::AllocatorT
         if (!item.display_text.empty())
             action.AddMember("displayText", json::make_string(text::truncate_utf16(item.display_text, 300), a), a);
     }
-    json::Value button(rapidjson::kObjectType);
-    button.AddMember("type", "action", a);
-    button.AddMember("action", action, a);
-    return button;
+    return quick_reply_item(std::move(action), a);
 }
 
 }  // namespace
@@ -269,10 +267,7 @@ void StepFlow::attach_step_quick_reply(json::Document& message, const StepState&
     auto& a = message.GetAllocator();
     json::Value list(rapidjson::kArrayType);
     for (const auto& item : items) list.PushBack(quick_reply_button(item, a), a);
-    json::Value quick_reply(rapidjson::kObjectType);
-    quick_reply.AddMember("items", list, a);
-    message.RemoveMember("quickReply");
-    message.AddMember("quickReply", quick_reply, a);
+    set_quick_reply(message, list);
 }
 
 std::string StepFlow::question(const StepState& state, const std::string& prompt, std::vector<QuickItem> items,

@@ -1,5 +1,7 @@
 #include "handlers/common/main_menu.h"
 
+#include <utility>
+
 #include "core/text.h"
 
 namespace thesaban::handlers {
@@ -14,14 +16,23 @@ void attach_quick_reply(json::Document& message, const std::vector<config::MenuI
         action.AddMember("type", "message", a);
         action.AddMember("label", json::make_string(text::truncate_utf16(item.label, 20), a), a);
         action.AddMember("text", json::make_string(item.text, a), a);
-        json::Value button(rapidjson::kObjectType);
-        button.AddMember("type", "action", a);
-        button.AddMember("action", action, a);
-        list.PushBack(button, a);
+        list.PushBack(quick_reply_item(std::move(action), a), a);
     }
-    if (list.Empty()) return;
+    set_quick_reply(message, list);
+}
+
+json::Value quick_reply_item(json::Value action, json::Document::AllocatorType& a) {
+    json::Value item(rapidjson::kObjectType);
+    item.AddMember("type", "action", a);
+    item.AddMember("action", action, a);
+    return item;
+}
+
+void set_quick_reply(json::Document& message, json::Value& items) {
+    if (items.Empty()) return;
+    auto& a = message.GetAllocator();
     json::Value quick_reply(rapidjson::kObjectType);
-    quick_reply.AddMember("items", list, a);
+    quick_reply.AddMember("items", items, a);
     message.RemoveMember("quickReply");
     message.AddMember("quickReply", quick_reply, a);
 }

@@ -1,10 +1,12 @@
 #include "handlers/officer/ticket_cards.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "core/log.h"
 #include "core/text.h"
 #include "core/thai_date.h"
+#include "handlers/common/main_menu.h"
 
 namespace thesaban::handlers {
 namespace {
@@ -89,16 +91,9 @@ void attach_postback_quick_reply(json::Document& message, const std::vector<Post
         action.AddMember("data", json::make_string(choice.data, a), a);
         if (!choice.display_text.empty())
             action.AddMember("displayText", json::make_string(text::truncate_utf16(choice.display_text, 300), a), a);
-        json::Value item(rapidjson::kObjectType);
-        item.AddMember("type", "action", a);
-        item.AddMember("action", action, a);
-        items.PushBack(item, a);
+        items.PushBack(quick_reply_item(std::move(action), a), a);
     }
-    if (items.Empty()) return;
-    json::Value quick_reply(rapidjson::kObjectType);
-    quick_reply.AddMember("items", items, a);
-    message.RemoveMember("quickReply");
-    message.AddMember("quickReply", quick_reply, a);
+    set_quick_reply(message, items);
 }
 
 json::Document carousel_message(std::vector<json::Document>& bubbles, const std::string& alt_text) {

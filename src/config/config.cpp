@@ -185,6 +185,9 @@ std::vector<Choice> read_choices(const json::Value* array, const std::string& pa
     return out;
 }
 
+// A department's and the announcements' officers: `path`[i].user_id and .name (defined below).
+std::vector<Officer> read_officers(const json::Value* officers, const std::string& path);
+
 void read_departments(Section& root, Config& config) {
     const json::Value* array = root.array("departments");
     if (!array || array->Empty()) throw ConfigError("departments", "must list at least one department");
@@ -202,20 +205,7 @@ void read_departments(Section& root, Config& config) {
         if (!is_line_id(department.group_id, 'C'))
             throw ConfigError(path + ".group_id", "must be a LINE group id (C followed by 32 hex digits)");
         if (config.department(department.key)) throw ConfigError(path + ".key", "duplicates another department");
-        if (officers) {
-            for (rapidjson::SizeType j = 0; j < officers->Size(); ++j) {
-                std::string officer_path = path + ".officers[" + std::to_string(j) + "]";
-                Section entry(&(*officers)[j], officer_path);
-                Officer officer;
-                entry.read("user_id", officer.user_id, true);
-                entry.read("name", officer.name, true);
-                entry.reject_unknown_keys();
-                if (!is_line_id(officer.user_id, 'U'))
-                    throw ConfigError(officer_path + ".user_id", "must be a LINE user id (U followed by 32 hex digits)");
-                if (officer.name.empty()) throw ConfigError(officer_path + ".name", "is required");
-                department.officers.push_back(officer);
-            }
-        }
+        department.officers = read_officers(officers, path + ".officers");
         config.departments.push_back(department);
     }
 }
@@ -483,23 +473,27 @@ const std::string& Config::text(const std::string& key) const {
     return it == texts.end() ? missing : it->second;
 }
 
-const Officer* Department::officer(const std::string& user_id) const {
-    for (const auto& o : officers)
-        if (o.user_id == user_id) return &o;
+namespace {
+
+// The first item whose `field` equals `value`, or nullptr.
+template <typename T>
+const T* find_by(const std::vector<T>& items, std::string T::*field, const std::string& value) {
+    for (const auto& item : items)
+        if (item.*field == value) return &item;
     return nullptr;
+}
+
+}  // namespace
+
+const Officer* Department::officer(const std::string& user_id) const {
+    return find_by(officers, &Officer::user_id, user_id);
 }
 
 const Officer* AnnouncementsConfig::officer(const std::string& user_id) const {
-    for (const auto& o : officers)
-        if (o.user_id == user_id) return &o;
-    return nullptr;
+    return find_by(officers, &Officer::user_id, user_id);
 }
 
-const Topic* AnnouncementsConfig::topic(const std::string& key) const {
-    for (const auto& t : topics)
-        if (t.key == key) return &t;
-    return nullptr;
-}
+const Topic* AnnouncementsConfig::topic(const std::string& key) const { return find_by(topics, &Topic::key, key); }
 
 std::vector<std::string> AnnouncementsConfig::topic_keys() const {
     std::vector<std::string> keys;
@@ -508,15 +502,11 @@ std::vector<std::string> AnnouncementsConfig::topic_keys() const {
 }
 
 const Department* Config::department(const std::string& key) const {
-    for (const auto& d : departments)
-        if (d.key == key) return &d;
-    return nullptr;
+    return find_by(departments, &Department::key, key);
 }
 
 const Department* Config::department_by_group(const std::string& group_id) const {
-    for (const auto& d : departments)
-        if (d.group_id == group_id) return &d;
-    return nullptr;
+    return find_by(departments, &Department::group_id, group_id);
 }
 
 Environment current_environment() {

@@ -1,8 +1,7 @@
 // libFuzzer target for the admin API's announcement body and the ISO 8601 reader: the body comes
 // from whoever holds ADMIN_TOKEN, and a leaked token makes it anyone's.
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I. -I/usr/include \
-//       -DRAPIDJSON_HAS_STDSTRING=1 tests/fuzz/announcement_fuzz.cpp src/announcements/announcement.cpp \
-//       src/core/json.cpp src/core/text.cpp src/core/random.cpp -lcrypto -o announcement_fuzz
+// Built as build/fuzz/announcement_fuzz with -DCMAKE_CXX_COMPILER=clang++ -DTHESABAN_FUZZ=ON; seeds in
+// tests/fuzz/corpus/announcement/ (see tests/fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
 #include <string>

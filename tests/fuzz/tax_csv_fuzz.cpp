@@ -1,10 +1,8 @@
 // libFuzzer target for the tax import: the CSV comes from whatever the tax office's spreadsheet
 // saved, so the reader and the row mapping must survive any bytes, and no problem text may carry a
 // national ID, whatever column it was shifted into.
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I/usr/include \
-//       -DRAPIDJSON_HAS_STDSTRING=1 tests/fuzz/tax_csv_fuzz.cpp src/tax/csv_reader.cpp src/tax/tax_import.cpp \
-//       src/tax/tax_record.cpp src/tax/tax_record_json.cpp src/tax/notice_number.cpp src/core/text.cpp \
-//       src/core/json.cpp src/core/log.cpp -lcrypto -o tax_csv_fuzz
+// Built as build/fuzz/tax_csv_fuzz with -DCMAKE_CXX_COMPILER=clang++ -DTHESABAN_FUZZ=ON; seeds in
+// tests/fuzz/corpus/tax_csv/ (see tests/fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,8 +1,7 @@
 // libFuzzer target for the webhook parser: the body is attacker-controlled until the signature is
 // checked, and a leaked or rotated channel secret makes it so afterwards too.
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I/usr/include \
-//       -DRAPIDJSON_HAS_STDSTRING=1 tests/fuzz/webhook_fuzz.cpp src/line/webhook.cpp src/core/json.cpp \
-//       src/core/log.cpp -o webhook_fuzz
+// Built as build/fuzz/webhook_fuzz with -DCMAKE_CXX_COMPILER=clang++ -DTHESABAN_FUZZ=ON; seeds in
+// tests/fuzz/corpus/webhook/ (see tests/fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -11,16 +11,23 @@
 #include "handlers/announcements/news_flow.h"
 #include "handlers/common/flow.h"
 #include "templates/template_library.h"
+#include "unit/fakes/example_config.h"
 #include "unit/fakes/in_memory_ports.h"
-#include "unit/fakes/officer_fakes.h"
+#include "unit/fakes/line_messages.h"
+#include "unit/fakes/parsed_events.h"
 
 namespace thesaban {
 namespace {
 
 using handlers::CollectingResponder;
-using testing::officer_fakes::line_message_problems;
-using testing::officer_fakes::postback_event;
-using testing::officer_fakes::text_event;
+using testing::example_config;
+using testing::example_templates;
+using testing::line_message_problems;
+using testing::parsed;
+using testing::text_of;
+using testing::parsed_events::follow_event;
+using testing::parsed_events::postback_event;
+using testing::parsed_events::text_event;
 
 // From config/thesaban.example.jsonc.
 const std::string kAdminGroup = "C3a2b3c4d5e6f708192a3b4c5d6e7f803";
@@ -29,26 +36,6 @@ const std::string kMalee = "U4a2b3c4d5e6f708192a3b4c5d6e7f804";    // allowliste
 const std::string kSomchai = "U1a2b3c4d5e6f708192a3b4c5d6e7f801";  // an officer, but not for announcements
 const std::string kResident = "Uaaaabbbbccccddddeeeeffff00001111";
 constexpr int64_t kNow = 1764052200000;
-
-const config::Config& cfg() {
-    static const auto config = config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false);
-    return config;
-}
-const templates::TemplateLibrary& library() {
-    static const auto templates = templates::TemplateLibrary::load(THESABAN_SOURCE_DIR "/templates");
-    return templates;
-}
-
-json::Document parsed(const std::string& text) {
-    json::Document doc;
-    json::parse(text, doc);
-    return doc;
-}
-
-std::string text_of(const std::string& message_json) {
-    auto doc = parsed(message_json);
-    return std::string(json::get_string(doc, "text").value_or(""));
-}
 
 std::vector<std::string> postback_data(const std::string& message_json) {
     std::vector<std::string> out;
@@ -82,7 +69,7 @@ public:
     void unsubscribe(const std::string& user, const std::string& topic) override { topics[topic].erase(user); }
     std::vector<std::string> subscriptions(const std::string& user) override {
         std::vector<std::string> out;
-        for (const auto& t : cfg().announcements.topics)
+        for (const auto& t : example_config().announcements.topics)
             if (topics[t.key].count(user)) out.push_back(t.key);
         return out;
     }
@@ -115,15 +102,6 @@ public:
 
 }  // namespace news_fakes
 
-line::Event follow_event(const std::string& user, line::EventKind kind) {
-    line::Event e;
-    e.kind = kind;
-    e.type = kind == line::EventKind::follow ? "follow" : "unfollow";
-    e.source.type = line::Source::Type::user;
-    e.source.user_id = user;
-    return e;
-}
-
 TEST(FollowTracker, TracksFollowAndLeavesTheWelcomeToOthers) {
     news_fakes::InMemoryNewsAudience audience;
     handlers::FollowTracker tracker(audience);
@@ -151,13 +129,13 @@ protected:
     }
     news_fakes::InMemoryNewsAudience audience;
     news_fakes::InMemoryNewsArchive archive;
-    handlers::NewsFlow flow{cfg(), library(), audience, archive};
+    handlers::NewsFlow flow{example_config(), example_templates(), audience, archive};
 };
 
 TEST_F(NewsFlowTest, SubscribeOffersTheTopicsNotYetTakenAndUnsubscribeTheOthers) {
     auto offer = run(text_event(kResident, "", "รับข่าว"));
     ASSERT_EQ(offer.messages.size(), 1u);
-    EXPECT_EQ(postback_data(offer.messages[0]).size(), cfg().announcements.topics.size());
+    EXPECT_EQ(postback_data(offer.messages[0]).size(), example_config().announcements.topics.size());
 
     auto done = run(postback_event(kResident, "", "news=sub&topic=tax"));
     EXPECT_TRUE(audience.topics["tax"].count(kResident));
@@ -165,7 +143,7 @@ TEST_F(NewsFlowTest, SubscribeOffersTheTopicsNotYetTakenAndUnsubscribeTheOthers)
 
     offer = run(text_event(kResident, "", "รับข่าว"));
     auto data = postback_data(offer.messages[0]);
-    EXPECT_EQ(data.size(), cfg().announcements.topics.size() - 1);
+    EXPECT_EQ(data.size(), example_config().announcements.topics.size() - 1);
     EXPECT_EQ(std::count(data.begin(), data.end(), "news=sub&topic=tax"), 0);
 
     auto leave = run(text_event(kResident, "", "เลิกรับข่าว"));
@@ -176,13 +154,13 @@ TEST_F(NewsFlowTest, SubscribeOffersTheTopicsNotYetTakenAndUnsubscribeTheOthers)
 
 TEST_F(NewsFlowTest, UnknownTopicIsRefusedPolitely) {
     auto out = run(postback_event(kResident, "", "news=sub&topic=lottery"));
-    EXPECT_NE(out.messages[0].find(cfg().text("news_unknown_topic")), std::string::npos);
+    EXPECT_NE(out.messages[0].find(example_config().text("news_unknown_topic")), std::string::npos);
     EXPECT_TRUE(audience.topics["lottery"].empty());
 }
 
 TEST_F(NewsFlowTest, LatestShowsACarouselOfTheConfiguredCount) {
     auto none = run(text_event(kResident, "", "ข่าวสาร"));
-    EXPECT_EQ(text_of(none.messages[0]), cfg().text("news_none"));
+    EXPECT_EQ(text_of(none.messages[0]), example_config().text("news_none"));
 
     for (int i = 0; i < 7; ++i) {
         announcements::Announcement a;
@@ -194,10 +172,10 @@ TEST_F(NewsFlowTest, LatestShowsACarouselOfTheConfiguredCount) {
         archive.items.push_back(a);
     }
     auto out = run(text_event(kResident, "", "ข่าวสาร"));
-    EXPECT_EQ(archive.asked, cfg().announcements.latest_count);
+    EXPECT_EQ(archive.asked, example_config().announcements.latest_count);
     auto carousel = parsed(out.messages[0]);
     ASSERT_EQ(std::string(json::get_string(carousel["contents"], "type").value_or("")), "carousel");
-    EXPECT_EQ(carousel["contents"]["contents"].Size(), cfg().announcements.latest_count);
+    EXPECT_EQ(carousel["contents"]["contents"].Size(), example_config().announcements.latest_count);
     EXPECT_LT(out.messages[0].size(), 50u * 1024);
 }
 
@@ -212,7 +190,7 @@ protected:
     testing::InMemoryConversationStore drafts;
     news_fakes::RecordingPublisher publisher;
     testing::FixedClock clock{kNow};
-    handlers::AnnounceHandler handler{cfg(), library(), drafts, publisher, clock};
+    handlers::AnnounceHandler handler{example_config(), example_templates(), drafts, publisher, clock};
 };
 
 TEST_F(AnnounceHandlerTest, OfficerPreviewsThenSendsOnce) {
@@ -233,7 +211,7 @@ TEST_F(AnnounceHandlerTest, OfficerPreviewsThenSendsOnce) {
 
     auto again = handle(postback_event(kMalee, kAdminGroup, buttons[0]));
     EXPECT_EQ(publisher.published.size(), 1u);
-    EXPECT_NE(again.messages[0].find(cfg().text("announce_expired")), std::string::npos);
+    EXPECT_NE(again.messages[0].find(example_config().text("announce_expired")), std::string::npos);
 }
 
 TEST_F(AnnounceHandlerTest, CancelSendsNothing) {
@@ -247,7 +225,7 @@ TEST_F(AnnounceHandlerTest, CancelSendsNothing) {
 
 TEST_F(AnnounceHandlerTest, OnlyAllowlistedOfficersInTheAdminGroup) {
     auto refused = handle(text_event(kSomchai, kAdminGroup, "ประกาศ ทดสอบ"));
-    EXPECT_NE(refused.messages[0].find(cfg().text("announce_not_authorized")), std::string::npos);
+    EXPECT_NE(refused.messages[0].find(example_config().text("announce_not_authorized")), std::string::npos);
     EXPECT_TRUE(drafts.states.empty());
 
     auto preview = handle(text_event(kMalee, kAdminGroup, "ประกาศ ทดสอบ"));
@@ -263,10 +241,10 @@ TEST_F(AnnounceHandlerTest, OnlyAllowlistedOfficersInTheAdminGroup) {
 TEST_F(AnnounceHandlerTest, ParsesTitleAndBody) {
     auto one_line = handler.parse_command("ประกาศ  ตลาดนัดเลื่อน");
     ASSERT_TRUE(one_line);
-    EXPECT_EQ(one_line->title, cfg().text("announce_default_title"));
+    EXPECT_EQ(one_line->title, example_config().text("announce_default_title"));
     EXPECT_EQ(one_line->body, "ตลาดนัดเลื่อน");
     auto empty = handle(text_event(kMalee, kAdminGroup, "ประกาศ"));
-    EXPECT_EQ(text_of(empty.messages[0]), cfg().text("announce_usage"));
+    EXPECT_EQ(text_of(empty.messages[0]), example_config().text("announce_usage"));
 }
 
 TEST_F(AnnounceHandlerTest, HashTopicSendsToThatTopicOnly) {
@@ -295,13 +273,13 @@ TEST_F(AnnounceHandlerTest, TooLongIsExplainedInThai) {
     auto out = handle(text_event(kMalee, kAdminGroup, "ประกาศ หัวข้อ\n" + body));
     ASSERT_EQ(out.messages.size(), 1u);
     EXPECT_EQ(text_of(out.messages[0]),
-              templates::fill_placeholders(cfg().text("announce_body_too_long"),
+              templates::fill_placeholders(example_config().text("announce_body_too_long"),
                                            {{"max", std::to_string(announcements::kMaxBodyUnits)}}));
     EXPECT_TRUE(drafts.states.empty());
 }
 
 TEST(AnnouncementCards, OptionalBlocksComeOnlyWithTheirContent) {
-    handlers::AnnouncementCards cards(cfg(), library());
+    handlers::AnnouncementCards cards(example_config(), example_templates());
     announcements::Draft d;
     d.title = "หัวข้อ";
     d.body = "เนื้อหา";

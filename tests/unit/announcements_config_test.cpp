@@ -68,6 +68,25 @@ TEST(AnnouncementsConfig, MistakesNameTheKey) {
     EXPECT_EQ(load_with(R"("history_size": 20,)", R"("history_size": 20, "histroy": 1,)"), "announcements.histroy");
 }
 
+// Departments read their officers with the same reader as the announcements section.
+TEST(DepartmentsConfig, OfficerMistakesNameTheKey) {
+    EXPECT_EQ(load_with(R"({"user_id": "U2a2b3c4d5e6f708192a3b4c5d6e7f802", "name": "นายช่างวิชัย"})",
+                        R"({"user_id": "U2", "name": "นายช่างวิชัย"})"),
+              "departments[0].officers[1].user_id");
+    EXPECT_EQ(load_with(R"("name": "คุณสุดา"})", R"("name": ""})"), "departments[1].officers[0].name");
+    EXPECT_EQ(load_with(R"("name": "คุณสุดา"})", R"("name": "คุณสุดา", "phone": "0812345678"})"),
+              "departments[1].officers[0].phone");
+    auto config = config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false);
+    ASSERT_NE(config.department("engineering"), nullptr);
+    ASSERT_EQ(config.department("engineering")->officers.size(), 2u);
+    EXPECT_EQ(config.department("engineering")->officers[1].name, "นายช่างวิชัย");
+    EXPECT_NE(config.department("engineering")->officer("U2a2b3c4d5e6f708192a3b4c5d6e7f802"), nullptr);
+    EXPECT_EQ(config.department("engineering")->officer("U3a2b3c4d5e6f708192a3b4c5d6e7f803"), nullptr);
+    ASSERT_NE(config.department_by_group("C2a2b3c4d5e6f708192a3b4c5d6e7f802"), nullptr);
+    EXPECT_EQ(config.department_by_group("C2a2b3c4d5e6f708192a3b4c5d6e7f802")->key, "public_health");
+    EXPECT_EQ(config.department_by_group("C9a2b3c4d5e6f708192a3b4c5d6e7f809"), nullptr);
+}
+
 TEST(AdminToken, BearerComparedExactly) {
     const std::string token = "s3cret-admin-token";
     EXPECT_TRUE(app::bearer_matches("Bearer s3cret-admin-token", token));

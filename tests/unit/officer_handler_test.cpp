@@ -6,15 +6,22 @@
 #include "handlers/officer/ticket_announcer.h"
 #include "handlers/officer/ticket_cards.h"
 #include "templates/template_library.h"
-#include "unit/fakes/officer_fakes.h"
+#include "unit/fakes/example_config.h"
+#include "unit/fakes/in_memory_ports.h"
+#include "unit/fakes/line_messages.h"
+#include "unit/fakes/parsed_events.h"
 
 namespace thesaban {
 namespace {
 
 using handlers::CollectingResponder;
-using testing::officer_fakes::image_event;
-using testing::officer_fakes::postback_event;
-using testing::officer_fakes::text_event;
+using testing::example_config;
+using testing::example_templates;
+using testing::parsed;
+using testing::text_of;
+using testing::parsed_events::image_event;
+using testing::parsed_events::postback_event;
+using testing::parsed_events::text_event;
 using tickets::Status;
 
 // From config/thesaban.example.jsonc.
@@ -26,27 +33,6 @@ const std::string kSuda = "U3a2b3c4d5e6f708192a3b4c5d6e7f803";     // public_hea
 const std::string kResident = "Uaaaabbbbccccddddeeeeffff00001111";
 const std::string kFollower = "Uffffeeeeddddccccbbbbaaaa00002222";
 constexpr int64_t kNow = 1764052200000;  // 25 Nov 2025 13:30 Thai time
-
-const config::Config& cfg() {
-    static const auto config = config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false);
-    return config;
-}
-const templates::TemplateLibrary& library() {
-    static const auto templates = templates::TemplateLibrary::load(THESABAN_SOURCE_DIR "/templates");
-    return templates;
-}
-
-std::string text_of(const std::string& message_json) {
-    json::Document doc;
-    json::parse(message_json, doc);
-    return std::string(json::get_string(doc, "text").value_or(""));
-}
-
-json::Document parsed(const std::string& message_json) {
-    json::Document doc;
-    json::parse(message_json, doc);
-    return doc;
-}
 
 std::vector<std::string> quick_reply_data(const std::string& message_json) {
     std::vector<std::string> out;
@@ -64,16 +50,10 @@ std::vector<std::string> quick_reply_data(const std::string& message_json) {
 class OfficerHandlerTest : public ::testing::Test {
 protected:
     void TearDown() override {
-        for (const auto& m : sent_) {
-            auto problems = testing::officer_fakes::line_message_problems(m);
-            EXPECT_TRUE(problems.empty()) << problems.front();
-        }
+        for (const auto& m : sent_) testing::expect_valid_line_message(m);
         for (const auto& p : notifier.pushes) {
             EXPECT_LE(p.messages.size(), 5u);
-            for (const auto& m : p.messages) {
-                auto problems = testing::officer_fakes::line_message_problems(m);
-                EXPECT_TRUE(problems.empty()) << problems.front();
-            }
+            for (const auto& m : p.messages) testing::expect_valid_line_message(m);
         }
     }
 
@@ -81,8 +61,8 @@ protected:
         tickets::TicketDraft draft;
         draft.kind = "complaint";
         draft.category = category;
-        draft.department = cfg().complaint_categories.front().department;
-        for (const auto& c : cfg().complaint_categories)
+        draft.department = example_config().complaint_categories.front().department;
+        for (const auto& c : example_config().complaint_categories)
             if (c.key == category) draft.department = c.department;
         draft.description = "ถนนหน้าบ้านเป็นหลุม \"ลึก\" มาก";
         draft.reporter_user_id = kResident;
@@ -109,13 +89,14 @@ protected:
     }
     Status status(const std::string& id) { return store.get(id)->status; }
 
-    testing::officer_fakes::InMemoryTicketStore store;
-    testing::officer_fakes::MapConversationStore conversations;
-    testing::officer_fakes::RecordingNotifier notifier;
-    testing::officer_fakes::TokenMediaStore media;
-    testing::officer_fakes::FixedClock clock{kNow};
-    testing::officer_fakes::MapProfileLookup profiles;
-    handlers::OfficerHandler handler{cfg(), library(), store, conversations, notifier, media, clock, profiles};
+    testing::InMemoryTicketStore store;
+    testing::InMemoryConversationStore conversations;
+    testing::RecordingNotifier notifier;
+    testing::InMemoryMediaStore media;
+    testing::FixedClock clock{kNow};
+    testing::FixedProfiles profiles;
+    handlers::OfficerHandler handler{
+        example_config(), example_templates(), store, conversations, notifier, media, clock, profiles};
 
 private:
     std::vector<std::string> sent_;
@@ -123,7 +104,7 @@ private:
 };
 
 TEST_F(OfficerHandlerTest, AnnouncerPushesCardToDepartmentGroup) {
-    handlers::GroupTicketAnnouncer announcer(cfg(), library(), media, notifier);
+    handlers::GroupTicketAnnouncer announcer(example_config(), example_templates(), media, notifier);
     auto ticket = new_ticket();
     announcer.ticket_created(ticket, "created:" + ticket.id);
     announcer.ticket_created(ticket, "created:" + ticket.id);  // a reprocessed event: no second card
@@ -148,9 +129,9 @@ TEST_F(OfficerHandlerTest, AnnouncerPushesCardToDepartmentGroup) {
 }
 
 TEST_F(OfficerHandlerTest, CardWithoutPhotoOrLocationDropsHeroAndMap) {
-    handlers::TicketCards cards(cfg(), library(), media);
+    handlers::TicketCards cards(example_config(), example_templates(), media);
     auto card = json::to_string(cards.officer_card(new_ticket("waste", false)));
-    EXPECT_TRUE(testing::officer_fakes::line_message_problems(card).empty());
+    EXPECT_TRUE(testing::line_message_problems(card).empty());
     EXPECT_FALSE(parsed(card)["contents"].HasMember("hero"));
     EXPECT_EQ(card.find("google.com/maps"), std::string::npos);
     EXPECT_EQ(card.find("\x1f"), std::string::npos);
@@ -285,6 +266,7 @@ TEST_F(OfficerHandlerTest, DoneWithNoteAndAfterPhotoTellsReporterAndFollowers) {
     auto ask_photo = send(text_event(kSomchai, kEngGroup, "ซ่อมหลุมเรียบร้อย"));
     EXPECT_NE(text_of(ask_photo.at(0)).find("รูป"), std::string::npos);
     EXPECT_EQ(status(ticket.id), Status::accepted);
+    media.broken = {"bad-1"};
     auto failed = send(image_event(kSomchai, kEngGroup, "bad-1"));
     EXPECT_NE(text_of(failed.at(0)).find("ส่งรูปใหม่"), std::string::npos);
     auto done = send(image_event(kSomchai, kEngGroup, "img-9"));

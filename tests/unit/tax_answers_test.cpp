@@ -2,13 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/fakes/example_config.h"
+
 namespace thesaban::handlers {
 namespace {
-
-const config::Config& cfg() {
-    static const auto config = config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false);
-    return config;
-}
 
 TEST(FormatBaht, GroupsThousandsAndKeepsSatang) {
     EXPECT_EQ(format_baht(0), "0.00 บาท");
@@ -31,7 +28,7 @@ TEST(ThaiDateAt, IsTheDateInThailand) {
 }
 
 TEST(TaxAnswerValues, LandAndBuildingUsesTheConfiguredYear) {
-    auto v = tax_answer_values(cfg(), "land_building", {2026, 3, 1});
+    auto v = tax_answer_values(testing::example_config(), "land_building", {2026, 3, 1});
     EXPECT_EQ(v["year"], "2569");
     EXPECT_EQ(v["payment_deadline"], "30 เม.ย. 2569");
     EXPECT_EQ(v["instalment_dates"], "30 เม.ย. 2569, 31 พ.ค. 2569, 30 มิ.ย. 2569");
@@ -42,7 +39,7 @@ TEST(TaxAnswerValues, LandAndBuildingUsesTheConfiguredYear) {
 }
 
 TEST(TaxAnswerValues, SignboardRatesComeFromConfig) {
-    auto config = cfg();
+    auto config = testing::example_config();
     config.tax.signboard.thai_only.other_satang = 750;
     auto v = tax_answer_values(config, "signboard", {2026, 3, 1});
     EXPECT_EQ(v["rate_thai_other"], "7.50");
@@ -52,7 +49,7 @@ TEST(TaxAnswerValues, SignboardRatesComeFromConfig) {
 }
 
 TEST(TaxAnswerValues, GarbageFeeMentionsLateChargesOnlyWhenThereAreAny) {
-    auto config = cfg();
+    auto config = testing::example_config();
     auto v = tax_answer_values(config, "garbage_fee", {2026, 3, 1});
     EXPECT_EQ(v["household_per_year"], "240");
     EXPECT_EQ(v["s3_text"].find("เงินเพิ่ม"), std::string::npos);

@@ -11,6 +11,7 @@ namespace {
 using testing::contains;
 using testing::FlowHarness;
 using testing::kResident;
+using testing::text_of;
 
 // The harness clock: 25 พ.ย. 2568 (2025-11-25) in Thailand.
 tax::TaxRecord notice(const std::string& number, int64_t amount_satang, tax::Date due) {
@@ -25,12 +26,6 @@ tax::TaxRecord notice(const std::string& number, int64_t amount_satang, tax::Dat
     r.amount_satang = amount_satang;
     r.due_date = due;
     return r;
-}
-
-std::string text_of(const std::string& message_json) {
-    json::Document doc;
-    json::parse(message_json, doc);
-    return std::string(json::get_string(doc, "text").value_or(""));
 }
 
 std::string type_of(const std::string& message_json) {

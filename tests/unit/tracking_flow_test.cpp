@@ -4,41 +4,29 @@
 
 #include "config/config.h"
 #include "templates/template_library.h"
-#include "unit/fakes/officer_fakes.h"
+#include "unit/fakes/example_config.h"
+#include "unit/fakes/in_memory_ports.h"
+#include "unit/fakes/line_messages.h"
+#include "unit/fakes/parsed_events.h"
 
 namespace thesaban {
 namespace {
 
-using testing::officer_fakes::postback_event;
-using testing::officer_fakes::text_event;
+using testing::example_config;
+using testing::example_templates;
+using testing::text_of;
+using testing::parsed_events::postback_event;
+using testing::parsed_events::text_event;
 using tickets::Status;
 
 const std::string kResident = "Uaaaabbbbccccddddeeeeffff00001111";
 const std::string kNeighbour = "Uffffeeeeddddccccbbbbaaaa00002222";
 constexpr int64_t kNow = 1764052200000;
 
-const config::Config& cfg() {
-    static const auto config = config::load_config(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc", {}, false);
-    return config;
-}
-const templates::TemplateLibrary& library() {
-    static const auto templates = templates::TemplateLibrary::load(THESABAN_SOURCE_DIR "/templates");
-    return templates;
-}
-
-std::string text_of(const std::string& message_json) {
-    json::Document doc;
-    json::parse(message_json, doc);
-    return std::string(json::get_string(doc, "text").value_or(""));
-}
-
 class TrackingFlowTest : public ::testing::Test {
 protected:
     void TearDown() override {
-        for (const auto& m : sent_) {
-            auto problems = testing::officer_fakes::line_message_problems(m);
-            EXPECT_TRUE(problems.empty()) << problems.front();
-        }
+        for (const auto& m : sent_) testing::expect_valid_line_message(m);
     }
 
     tickets::Ticket new_ticket(const std::string& reporter, Status status = Status::received) {
@@ -76,10 +64,10 @@ protected:
         return out.messages;
     }
 
-    testing::officer_fakes::InMemoryTicketStore store;
-    testing::officer_fakes::TokenMediaStore media;
-    testing::officer_fakes::FixedClock clock{kNow};
-    handlers::TrackingFlow flow{cfg(), library(), store, media, clock};
+    testing::InMemoryTicketStore store;
+    testing::InMemoryMediaStore media;
+    testing::FixedClock clock{kNow};
+    handlers::TrackingFlow flow{example_config(), example_templates(), store, media, clock};
     json::Document state;
     bool finished = false;
 

@@ -11,11 +11,13 @@
 #include "config/config.h"
 #include "core/json.h"
 #include "core/text.h"
-#include "in_memory_ports.h"
 #include "handlers/common/flow_steps.h"
 #include "handlers/common/resident_router.h"
 #include "handlers/complaint/complaint_flow.h"
 #include "handlers/streetlight/streetlight_flow.h"
+#include "in_memory_ports.h"
+#include "line_messages.h"
+#include "parsed_events.h"
 #include "templates/template_library.h"
 
 namespace thesaban::testing {
@@ -23,64 +25,6 @@ namespace thesaban::testing {
 inline constexpr const char* kResident = "U0123456789abcdef0123456789abcdef";
 // 2025-11-25 14:05 in Thailand: พ.ศ. 2568.
 inline constexpr int64_t kNowMs = 1764054300000;
-
-// Checks LINE's limits on one message; returns the parsed document.
-inline void expect_valid_line_message(const std::string& message_json) {
-    json::Document doc;
-    std::string error;
-    ASSERT_TRUE(json::parse(message_json, doc, &error)) << error << "\n" << message_json;
-    ASSERT_TRUE(doc.IsObject());
-    auto type = json::get_string(doc, "type");
-    ASSERT_TRUE(type.has_value());
-    EXPECT_EQ(message_json.find("{{"), std::string::npos) << "unfilled placeholder: " << message_json;
-    if (*type == "text") {
-        auto t = json::get_string(doc, "text");
-        ASSERT_TRUE(t.has_value());
-        EXPECT_FALSE(t->empty());
-        EXPECT_LE(text::utf16_length(*t), 5000u);
-    } else if (*type == "image") {
-        // LINE fetches both over HTTPS; a 2000-character URL limit applies to each.
-        for (const char* key : {"originalContentUrl", "previewImageUrl"}) {
-            auto url = json::get_string(doc, key).value_or("");
-            EXPECT_EQ(url.rfind("https://", 0), 0u) << key << ": " << url;
-            EXPECT_LE(url.size(), 2000u);
-        }
-    } else {
-        EXPECT_EQ(*type, "flex");
-        auto alt = json::get_string(doc, "altText");
-        ASSERT_TRUE(alt.has_value());
-        EXPECT_FALSE(alt->empty());
-    }
-    if (const json::Value* qr = json::get_object(doc, "quickReply")) {
-        const json::Value* items = json::get_array(*qr, "items");
-        ASSERT_NE(items, nullptr);
-        EXPECT_GE(items->Size(), 1u);
-        EXPECT_LE(items->Size(), 13u) << message_json;
-    }
-    // Every action label (quick reply and flex buttons) within 20 characters; no empty flex text.
-    std::vector<const json::Value*> stack = {&doc};
-    while (!stack.empty()) {
-        const json::Value* v = stack.back();
-        stack.pop_back();
-        if (v->IsObject()) {
-            if (const json::Value* action = json::get_object(*v, "action")) {
-                auto label = json::get_string(*action, "label");
-                auto action_type = json::get_string(*action, "type").value_or("");
-                if (action_type != "uri" || label) {
-                    ASSERT_TRUE(label.has_value()) << message_json;
-                    EXPECT_FALSE(label->empty());
-                    EXPECT_LE(text::utf16_length(*label), 20u) << *label;
-                }
-                if (auto data = json::get_string(*action, "data")) EXPECT_LE(data->size(), 300u);
-            }
-            if (json::get_string(*v, "type").value_or("") == "text" && v != &doc)
-                EXPECT_FALSE(json::get_string(*v, "text").value_or("").empty()) << message_json;
-            for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) stack.push_back(&it->value);
-        } else if (v->IsArray()) {
-            for (const auto& item : v->GetArray()) stack.push_back(&item);
-        }
-    }
-}
 
 class FlowHarness {
 public:
@@ -99,20 +43,15 @@ public:
     handlers::ResidentRouter& router() {
         if (!router_)
             router_ = std::make_unique<handlers::ResidentRouter>(
-                conversations, classifier, extra_flows.empty() ? std::vector<handlers::Flow*>{&complaint, &streetlight}
-                                                               : extra_flows,
-                config);
+                conversations, classifier,
+                extra_flows.empty() ? std::vector<handlers::Flow*>{&complaint, &streetlight} : extra_flows, config);
         return *router_;
     }
 
     line::Event base(line::EventKind kind) {
-        line::Event e;
-        e.kind = kind;
-        e.type = kind == line::EventKind::postback ? "postback" : "message";
+        line::Event e = parsed_events::event_from(kind, kResident);
         e.webhook_event_id = "01EVT" + std::to_string(++event_counter);
         e.timestamp_ms = clock.now_ms();
-        e.source.type = line::Source::Type::user;
-        e.source.user_id = kResident;
         e.reply_token = "reply-" + std::to_string(event_counter);
         return e;
     }
@@ -145,20 +84,9 @@ public:
     }
     bool send_text(const std::string& s) { return send(text(s)); }
 
-    std::string step() const {
-        auto it = conversations.states.find(kResident);
-        if (it == conversations.states.end()) return "";
-        json::Document doc;
-        json::parse(it->second, doc);
-        return std::string(json::get_string(doc, "step").value_or(""));
-    }
-    std::string flow() const {
-        auto it = conversations.states.find(kResident);
-        if (it == conversations.states.end()) return "";
-        json::Document doc;
-        json::parse(it->second, doc);
-        return std::string(json::get_string(doc, "flow").value_or(""));
-    }
+    // The resident's saved conversation: its step and flow ("" without one).
+    std::string step() const { return state_field("step"); }
+    std::string flow() const { return state_field("flow"); }
     bool has_state() const { return conversations.states.count(kResident) > 0; }
 
     // All replies of the last event, concatenated (for "contains" checks).
@@ -175,36 +103,10 @@ public:
         }
         return false;
     }
-    const json::Value* last_quick_items(json::Document& holder) const {
-        if (replies.empty()) return nullptr;
-        json::parse(replies.back(), holder);
-        const json::Value* qr = json::get_object(holder, "quickReply");
-        return qr ? json::get_array(*qr, "items") : nullptr;
-    }
-    std::vector<std::string> quick_labels() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "label").value_or(""));
-        return out;
-    }
-    std::vector<std::string> quick_types() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "type").value_or(""));
-        return out;
-    }
-    std::vector<std::string> quick_data() const {
-        json::Document doc;
-        std::vector<std::string> out;
-        if (const json::Value* items = last_quick_items(doc))
-            for (const auto& item : items->GetArray())
-                out.emplace_back(json::get_string(item["action"], "data").value_or(""));
-        return out;
-    }
+    // Each quick reply button's action label, type or postback data, in the last reply.
+    std::vector<std::string> quick_labels() const { return last_quick_actions("label"); }
+    std::vector<std::string> quick_types() const { return last_quick_actions("type"); }
+    std::vector<std::string> quick_data() const { return last_quick_actions("data"); }
 
     config::Config config;
     templates::TemplateLibrary templates;
@@ -223,6 +125,17 @@ public:
     int event_counter = 0;
 
 private:
+    std::string state_field(const char* field) const {
+        auto it = conversations.states.find(kResident);
+        if (it == conversations.states.end()) return "";
+        json::Document doc;
+        json::parse(it->second, doc);
+        return std::string(json::get_string(doc, field).value_or(""));
+    }
+    std::vector<std::string> last_quick_actions(const char* field) const {
+        return replies.empty() ? std::vector<std::string>{} : quick_reply_actions(replies.back(), field);
+    }
+
     std::unique_ptr<handlers::ResidentRouter> router_;
 };
 

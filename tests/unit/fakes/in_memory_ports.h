@@ -1,7 +1,10 @@
 #pragma once
-// In-memory implementations of the handler ports, for unit tests of conversation logic.
+// In-memory implementations of the handler ports, for unit tests of conversation logic: the same
+// contracts as the Redis and LINE ones (compare-and-set transitions, durable-push dedup keys), none
+// of the I/O.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numbers>
 #include <optional>
@@ -32,12 +35,11 @@ public:
 
 class FixedClock final : public handlers::Clock {
 public:
-    explicit FixedClock(int64_t ms) : ms_(ms) {}
-    int64_t now_ms() const override { return ms_; }
-    void set(int64_t ms) { ms_ = ms; }
+    explicit FixedClock(int64_t ms) : now(ms) {}
+    int64_t now_ms() const override { return now; }
+    void set(int64_t ms) { now = ms; }
 
-private:
-    int64_t ms_;
+    int64_t now;
 };
 
 // Hands out "tok-<message id>"; message ids listed in `broken` fail like a non-image would.
@@ -49,7 +51,7 @@ public:
         return "tok-" + message_id;
     }
     std::string public_url(const std::string& token) const override {
-        return "https://line.example.go.th/media/" + token;
+        return "https://line.phannanakhon.go.th/media/" + token;
     }
 
     std::vector<std::string> saved;
@@ -71,6 +73,28 @@ public:
         announced.emplace_back(ticket, dedup_key);
     }
     std::vector<std::pair<tickets::Ticket, std::string>> announced;
+};
+
+// Keeps pushes; a repeated dedup key is dropped as the durable queue drops it.
+class RecordingNotifier final : public handlers::Notifier {
+public:
+    struct Push {
+        std::string to;
+        std::vector<std::string> messages;
+        std::string dedup_key;
+    };
+    void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) override {
+        for (const auto& p : pushes)
+            if (p.dedup_key == dedup_key) return;
+        pushes.push_back({to, messages, dedup_key});
+    }
+    std::vector<Push> to(const std::string& user) const {
+        std::vector<Push> out;
+        for (const auto& p : pushes)
+            if (p.to == user) out.push_back(p);
+        return out;
+    }
+    std::vector<Push> pushes;
 };
 
 // The first intent (config order) with a keyword contained in the text.
@@ -97,60 +121,89 @@ inline double haversine_m(double lat1, double lng1, double lat2, double lng2) {
     return 2 * kEarthRadiusM * std::asin(std::sqrt(h));
 }
 
+// The Redis store's contract (src/store/redis_ticket_store.cpp): idempotent create, compare-and-set
+// transitions that record who did what, followers without duplicates, one rating per done ticket.
 class InMemoryTicketStore final : public tickets::TicketStore {
 public:
+    // Runs inside transition() before the compare: lets a test make another officer win the race.
+    std::function<void()> before_transition;
+
     tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key,
                            int64_t now_ms) override {
         ++create_calls;
         if (auto it = by_key_.find(idempotency_key); it != by_key_.end()) return tickets_.at(it->second);
-        tickets::Ticket t;
-        static_cast<tickets::TicketDraft&>(t) = draft;
-        t.id = tickets::format_ticket_id("PNK", tickets::buddhist_year_at(now_ms), ++sequence_);
-        t.created_ms = t.updated_ms = now_ms;
-        t.history.push_back({now_ms, draft.reporter_user_id, draft.reporter_name, tickets::Status::received,
-                             draft.department, ""});
-        tickets_[t.id] = t;
-        by_key_[idempotency_key] = t.id;
-        return t;
+        tickets::Ticket ticket;
+        static_cast<tickets::TicketDraft&>(ticket) = draft;
+        ticket.id = tickets::format_ticket_id("PNK", tickets::buddhist_year_at(now_ms), ++sequence_);
+        ticket.created_ms = ticket.updated_ms = now_ms;
+        ticket.history.push_back(
+            {now_ms, draft.reporter_user_id, draft.reporter_name, tickets::Status::received, draft.department, ""});
+        tickets_[ticket.id] = ticket;
+        order_.push_back(ticket.id);
+        by_key_[idempotency_key] = ticket.id;
+        return ticket;
     }
+
     std::optional<tickets::Ticket> get(const std::string& id) override {
         auto it = tickets_.find(id);
         if (it == tickets_.end()) return std::nullopt;
         return it->second;
     }
-    tickets::TransitionResult transition(const tickets::TransitionRequest& request, int64_t now_ms) override {
-        tickets::TransitionResult result;
-        auto it = tickets_.find(request.ticket_id);
-        if (it == tickets_.end()) return result;
-        auto& t = it->second;
-        if (t.status != request.expected) {
-            result.outcome = tickets::TransitionResult::Outcome::conflict;
-        } else if (!tickets::transition_allowed(t.status, request.to)) {
-            result.outcome = tickets::TransitionResult::Outcome::not_allowed;
-        } else {
-            t.status = request.to;
-            t.updated_ms = now_ms;
-            result.outcome = tickets::TransitionResult::Outcome::ok;
+
+    tickets::TransitionResult transition(const tickets::TransitionRequest& r, int64_t now_ms) override {
+        if (before_transition) {
+            auto hook = std::move(before_transition);
+            before_transition = nullptr;
+            hook();
         }
-        result.ticket = t;
-        return result;
+        ++transition_calls;
+        using Outcome = tickets::TransitionResult::Outcome;
+        auto it = tickets_.find(r.ticket_id);
+        if (it == tickets_.end()) return {Outcome::not_found, std::nullopt};
+        auto& t = it->second;
+        if (t.status != r.expected) return {Outcome::conflict, t};
+        if (!tickets::transition_allowed(t.status, r.to)) return {Outcome::not_allowed, t};
+        t.status = r.to;
+        t.updated_ms = now_ms;
+        if (r.to == tickets::Status::accepted) {
+            t.assigned_officer = r.actor;
+            t.assigned_officer_name = r.actor_name;
+        }
+        if (r.to == tickets::Status::forwarded) {
+            t.department = r.department;
+            t.assigned_officer.clear();
+            t.assigned_officer_name.clear();
+        }
+        if (r.to == tickets::Status::closed) t.close_reason = r.close_reason;
+        if (r.to == tickets::Status::done) {
+            t.resolution_note = r.note;
+            t.after_photo_tokens = r.after_photo_tokens;
+        }
+        t.history.push_back({now_ms, r.actor, r.actor_name, r.to, t.department, r.note});
+        return {Outcome::ok, t};
     }
+
     std::vector<tickets::Ticket> by_reporter(const std::string& user_id, std::size_t limit) override {
         std::vector<tickets::Ticket> out;
-        for (auto it = tickets_.rbegin(); it != tickets_.rend() && out.size() < limit; ++it)
-            if (it->second.reporter_user_id == user_id) out.push_back(it->second);
+        for (auto it = order_.rbegin(); it != order_.rend() && out.size() < limit; ++it)
+            if (tickets_.at(*it).reporter_user_id == user_id) out.push_back(tickets_.at(*it));
         return out;
     }
+
     std::vector<tickets::Ticket> open_by_department(const std::string& department, std::size_t limit) override {
         std::vector<tickets::Ticket> out;
-        for (auto& [id, t] : tickets_)
-            if (t.department == department && tickets::is_open(t.status) && out.size() < limit) out.push_back(t);
+        for (const auto& [id, t] : tickets_)
+            if (t.department == department && tickets::is_open(t.status)) out.push_back(t);
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
+        if (out.size() > limit) out.resize(limit);
         return out;
     }
+
+    // Open tickets of `kind` within `radius_m`, nearest first.
     std::vector<tickets::Ticket> open_nearby(const std::string& kind, double latitude, double longitude,
                                              double radius_m) override {
         std::vector<std::pair<double, tickets::Ticket>> found;
-        for (auto& [id, t] : tickets_) {
+        for (const auto& [id, t] : tickets_) {
             if (t.kind != kind || !tickets::is_open(t.status) || !t.location) continue;
             double d = haversine_m(latitude, longitude, t.location->latitude, t.location->longitude);
             if (d <= radius_m) found.emplace_back(d, t);
@@ -160,33 +213,48 @@ public:
         for (auto& f : found) out.push_back(f.second);
         return out;
     }
+
     bool follow(const std::string& ticket_id, const std::string& user_id) override {
         auto it = tickets_.find(ticket_id);
         if (it == tickets_.end() || !tickets::is_open(it->second.status)) return false;
-        it->second.followers.push_back(user_id);
+        auto& f = it->second.followers;
+        if (user_id != it->second.reporter_user_id && std::find(f.begin(), f.end(), user_id) == f.end())
+            f.push_back(user_id);
         return true;
     }
+
     bool rate(const std::string& ticket_id, const std::string& user_id, int stars, const std::string& comment,
-              int64_t now_ms) override {
+              int64_t) override {
+        ++rate_calls;
         auto it = tickets_.find(ticket_id);
-        if (it == tickets_.end() || it->second.reporter_user_id != user_id ||
-            it->second.status != tickets::Status::done || stars < 1 || stars > 5)
+        if (it == tickets_.end()) return false;
+        auto& t = it->second;
+        if (t.reporter_user_id != user_id || t.status != tickets::Status::done || stars < 1 || stars > 5 ||
+            t.rating != 0)
             return false;
-        it->second.rating = stars;
-        it->second.rating_comment = comment;
+        t.rating = stars;
+        t.rating_comment = comment;
         return true;
     }
 
     std::size_t size() const { return tickets_.size(); }
     // Test set-up: a ticket as if filed earlier.
-    tickets::Ticket seed(tickets::TicketDraft draft, int64_t now_ms, const std::string& key) {
+    tickets::Ticket seed(const tickets::TicketDraft& draft, int64_t now_ms, const std::string& key) {
         return create(draft, key, now_ms);
+    }
+    // Test set-up: a ticket as it would be after its history, bypassing the life-cycle rules.
+    tickets::Ticket& put(tickets::Ticket ticket) {
+        if (!tickets_.count(ticket.id)) order_.push_back(ticket.id);
+        return tickets_[ticket.id] = std::move(ticket);
     }
 
     int create_calls = 0;
+    int transition_calls = 0;
+    int rate_calls = 0;
 
 private:
     std::map<std::string, tickets::Ticket> tickets_;
+    std::vector<std::string> order_;
     std::map<std::string, std::string> by_key_;
     long long sequence_ = 0;
 };

@@ -1,5 +1,6 @@
 #pragma once
-// In-memory tax ports for the tax flow's unit tests (their own namespace: see officer_fakes.h).
+// In-memory tax ports for the tax flow's unit tests, in their own namespace so that no other test
+// file's fake can share a name with them (the ODR).
 #include <map>
 #include <optional>
 #include <string>
