@@ -2,7 +2,8 @@
 # Builds thesaban-bot and runs every test through ctest: unit tests, and integration tests that
 # start a real redis-server, the real binary and the project's fake LINE API on loopback.
 # When ../shared/line-conformance exists, every body the bot sent to the fake LINE API is also
-# validated against LINE's official OpenAPI spec.
+# validated against LINE's official OpenAPI spec, and tests/conformance/*.json conversations are
+# replayed against that kit's strict mock of LINE (deploy/conformance-scenarios.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash deploy/install-deps.sh
@@ -26,7 +27,10 @@ if [ -x "$checker" ] && command -v node >/dev/null 2>&1; then
     fi
   done
   echo "line-conformance: $((${#bodies[@]} - failed)) passed, $failed failed"
-  [ "$failed" -eq 0 ]
+  # Whole conversations against the kit's own strict mock of LINE (tests/conformance/README.md).
+  scenarios_ok=0
+  bash deploy/conformance-scenarios.sh || scenarios_ok=1
+  [ "$failed" -eq 0 ] && [ "$scenarios_ok" -eq 0 ]
 else
   echo "line-conformance: ../shared/line-conformance not found, spec check skipped (not counted)"
 fi
