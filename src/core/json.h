@@ -28,6 +28,11 @@ std::string to_string(const Value& value);
 
 inline void write_string(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 inline void write_key(Writer& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+// "key": "value"
+inline void write_field(Writer& w, std::string_view key, std::string_view value) {
+    write_key(w, key);
+    write_string(w, value);
+}
 
 // Typed member access that never throws or asserts on unexpected types.
 std::optional<std::string_view> get_string(const Value& object, std::string_view key);

@@ -8,12 +8,8 @@ namespace thesaban::store {
 namespace {
 
 using json::write_key;
+using json::write_field;
 using json::write_string;
-
-void write_field(json::Writer& w, std::string_view key, std::string_view value) {
-    write_key(w, key);
-    write_string(w, value);
-}
 
 void write_strings(json::Writer& w, std::string_view key, const std::vector<std::string>& values) {
     write_key(w, key);

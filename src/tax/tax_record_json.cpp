@@ -6,12 +6,8 @@ namespace thesaban::tax {
 namespace {
 
 using json::write_key;
+using json::write_field;
 using json::write_string;
-
-void write_field(json::Writer& w, std::string_view key, std::string_view value) {
-    write_key(w, key);
-    write_string(w, value);
-}
 
 void write_date(json::Writer& w, std::string_view key, const std::optional<Date>& date) {
     if (date) write_field(w, key, format_iso(*date));
