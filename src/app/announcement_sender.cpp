@@ -13,44 +13,22 @@ bool permanently_refused(const line::ApiResult& result) {
     return result.status >= 400 && result.status < 500 && result.status != 429;
 }
 
-std::chrono::milliseconds backoff(int failed_attempts, std::chrono::milliseconds first, std::chrono::milliseconds max) {
-    std::chrono::milliseconds wait = first;
-    for (int i = 1; i < failed_attempts && wait < max; ++i) wait *= 2;
-    return std::min(wait, max);
-}
 }  // namespace
 
 AnnouncementSender::AnnouncementSender(store::RedisAnnouncementStore& store, line::MessagingApi& api,
                                        const handlers::AnnouncementCards& cards, Options options, NowMs now_ms)
-    : store_(store), api_(api), cards_(cards), options_(options), now_ms_(std::move(now_ms)) {}
+    : store_(store),
+      api_(api),
+      cards_(cards),
+      options_(options),
+      now_ms_(std::move(now_ms)),
+      loop_("announcements", options.batch, options.poll_interval, [this] { return pass(); }) {}
 
 AnnouncementSender::~AnnouncementSender() { stop(); }
 
-void AnnouncementSender::start() {
-    {
-        std::lock_guard lock(mutex_);
-        if (thread_.joinable()) return;
-        stopping_ = false;
-    }
-    thread_ = std::thread([this] { run(); });
-}
-
-void AnnouncementSender::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wakeup_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
-
-void AnnouncementSender::wake() {
-    {
-        std::lock_guard lock(mutex_);
-        woken_ = true;
-    }
-    wakeup_.notify_all();
-}
+void AnnouncementSender::start() { loop_.start(); }
+void AnnouncementSender::stop() { loop_.stop(); }
+void AnnouncementSender::wake() { loop_.wake(); }
 
 std::string AnnouncementSender::publish(const announcements::Draft& draft, const std::string& created_by,
                                         const std::string& idempotency_key) {
@@ -63,40 +41,21 @@ std::string AnnouncementSender::publish(const announcements::Draft& draft, const
     return id;
 }
 
-void AnnouncementSender::run() {
-    bool leases_released = false;
-    for (;;) {
-        std::size_t worked = 0;
-        try {
-            if (!leases_released) {
-                // Whatever a previous run of the bot left half-sent is resumed now, not after its lease.
-                store_.release_all_leases();
-                leases_released = true;
-            }
-            worked = run_once();
-        } catch (const std::exception& e) {
-            // Redis down: everything stays where it is; try again on the next poll.
-            log::warn(kComponent, "announcement pass failed", {{"error", e.what()}});
-        }
-        std::unique_lock lock(mutex_);
-        if (stopping_) return;
-        if (worked < options_.batch) {
-            wakeup_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || woken_; });
-        }
-        woken_ = false;
-        if (stopping_) return;
+std::size_t AnnouncementSender::pass() {
+    if (!leases_released_) {
+        // Whatever a previous run of the bot left half-sent is resumed now, not after its lease.
+        store_.release_all_leases();
+        leases_released_ = true;
     }
+    return run_once();
 }
 
 std::size_t AnnouncementSender::run_once() {
     auto ids = store_.claim_due(now_ms_(), options_.lease, options_.batch);
     for (const auto& id : ids) {
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_) {
-                store_.reschedule(id, now_ms_());  // let the next start pick it up at once
-                continue;
-            }
+        if (loop_.stopping()) {
+            store_.reschedule(id, now_ms_());  // let the next start pick it up at once
+            continue;
         }
         deliver(id);
     }
@@ -197,7 +156,7 @@ void AnnouncementSender::deliver(const std::string& id) {
         }
         delivery.error = result.error.empty() ? result.body : result.error;
         store_.record_delivery(id, i, delivery);
-        auto wait = backoff(delivery.attempts, options_.first_backoff, options_.max_backoff);
+        auto wait = retry_backoff(delivery.attempts, options_.first_backoff, options_.max_backoff);
         log::warn(kComponent, "chunk not delivered, will retry",
                   {{"id", id},
                    {"chunk", std::to_string(i)},

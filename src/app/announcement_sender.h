@@ -8,12 +8,10 @@
 // accepted is answered 409 and counts as sent). Broadcasts keep within LINE's hourly limit: over
 // it, the announcement waits until a slot frees.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
+#include "app/polling_loop.h"
 #include "handlers/announcements/announcement_cards.h"
 #include "handlers/announcements/news_ports.h"
 #include "line/messaging_api.h"
@@ -52,7 +50,8 @@ public:
     std::size_t run_once();
 
 private:
-    void run();
+    // run_once, after handing back (once) the leases a previous run of the bot left.
+    std::size_t pass();
     void deliver(const std::string& id);
 
     store::RedisAnnouncementStore& store_;
@@ -61,11 +60,8 @@ private:
     const Options options_;
     NowMs now_ms_;
 
-    std::mutex mutex_;
-    std::condition_variable wakeup_;
-    bool woken_ = false;
-    bool stopping_ = false;
-    std::thread thread_;
+    bool leases_released_ = false;  // touched by the loop's thread only
+    PollingLoop loop_;
 };
 
 }  // namespace thesaban::app

@@ -17,62 +17,28 @@ bool permanently_refused(const line::ApiResult& result) {
 }  // namespace
 
 OutboxWorker::OutboxWorker(store::RedisOutbox& outbox, line::MessagingApi& api, Options options)
-    : outbox_(outbox), api_(api), options_(options) {}
+    : outbox_(outbox),
+      api_(api),
+      options_(options),
+      loop_("outbox", options.batch, options.poll_interval, [this] { return run_once(); }) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
 void OutboxWorker::start() {
-    {
-        std::lock_guard lock(mutex_);
-        if (thread_.joinable()) return;
-        stopping_ = false;
-    }
     outbox_.set_on_enqueued([this] { wake(); });
-    thread_ = std::thread([this] { run(); });
+    loop_.start();
 }
 
 void OutboxWorker::stop() {
     // Unset first: once it returns no push can call into this worker any more.
     outbox_.set_on_enqueued({});
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wakeup_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    loop_.stop();
 }
 
-void OutboxWorker::wake() {
-    {
-        std::lock_guard lock(mutex_);
-        woken_ = true;
-    }
-    wakeup_.notify_all();
-}
+void OutboxWorker::wake() { loop_.wake(); }
 
 std::chrono::milliseconds OutboxWorker::backoff(int failed_attempts, const Options& options) {
-    std::chrono::milliseconds wait = options.first_backoff;
-    for (int i = 1; i < failed_attempts && wait < options.max_backoff; ++i) wait *= 2;
-    return std::min(wait, options.max_backoff);
-}
-
-void OutboxWorker::run() {
-    for (;;) {
-        std::size_t claimed = 0;
-        try {
-            claimed = run_once();
-        } catch (const std::exception& e) {
-            // Redis down: the entries are safe where they are; try again on the next poll.
-            log::warn(kComponent, "outbox pass failed", {{"error", e.what()}});
-        }
-        std::unique_lock lock(mutex_);
-        if (stopping_) return;
-        if (claimed < options_.batch) {
-            wakeup_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || woken_; });
-        }
-        woken_ = false;
-        if (stopping_) return;
-    }
+    return retry_backoff(failed_attempts, options.first_backoff, options.max_backoff);
 }
 
 std::size_t OutboxWorker::run_once() {

@@ -5,11 +5,9 @@
 // 429, no answer) is tried again later with exponential backoff, never dropped. Every attempt for an
 // entry uses the same X-Line-Retry-Key, derived from its dedup key.
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
-#include <thread>
 
+#include "app/polling_loop.h"
 #include "line/messaging_api.h"
 #include "store/outbox.h"
 
@@ -43,18 +41,12 @@ public:
     static std::chrono::milliseconds backoff(int failed_attempts, const Options& options);
 
 private:
-    void run();
     void send(store::OutboxEntry& entry);
 
     store::RedisOutbox& outbox_;
     line::MessagingApi& api_;
     const Options options_;
-
-    std::mutex mutex_;
-    std::condition_variable wakeup_;
-    bool woken_ = false;
-    bool stopping_ = false;
-    std::thread thread_;
+    PollingLoop loop_;
 };
 
 }  // namespace thesaban::app
