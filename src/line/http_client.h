@@ -46,6 +46,8 @@ struct HttpClientOptions {
     std::string ca_file;                               // extra trusted CA (PEM), for tests; system CAs stay trusted
     std::size_t max_idle_per_origin = 8;
     std::chrono::seconds max_idle_time{30};  // idle connections older than this are closed, not reused
+    // AsyncHttpClient only: connections (idle or busy) per origin; further calls wait their turn, FIFO.
+    std::size_t max_connections_per_origin = 16;
 };
 
 // Thread-safe: any number of threads may call send() at once. Keep-alive connections are pooled
