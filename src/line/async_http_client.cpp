@@ -250,7 +250,7 @@ struct AsyncHttpClient::State {
                 resolve->resolver.cancel();
             });
             auto results = co_await resolve->resolver.async_resolve(url.host, std::to_string(url.port),
-                                                                     net::redirect_error(net::use_awaitable, ec));
+                                                                    net::redirect_error(net::use_awaitable, ec));
             resolve->timer.cancel();
             call.resolve.reset();
             if (call.cancelled) co_return std::string(kStopped);
@@ -335,8 +335,8 @@ struct AsyncHttpClient::State {
         }
     }
 
-    static net::awaitable<void> run_call(std::shared_ptr<State> self, HttpRequest request,
-                                         Clock::time_point deadline, Handler handler) {
+    static net::awaitable<void> run_call(std::shared_ptr<State> self, HttpRequest request, Clock::time_point deadline,
+                                         Handler handler) {
         HttpResponse out;
         Call call;
         self->calls.insert(&call);
