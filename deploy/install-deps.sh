@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config g++
-  libboost1.81-dev libssl-dev rapidjson-dev libhiredis-dev
+  libboost1.81-dev libboost-context1.81-dev libssl-dev rapidjson-dev libhiredis-dev
   libqrencode-dev libpng-dev
   googletest libgtest-dev
   zbar-tools  # the tests decode the PromptPay QR PNGs back with zbarimg

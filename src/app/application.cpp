@@ -1,22 +1,26 @@
 #include "app/application.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <unistd.h>
 
-#include <condition_variable>
 #include <filesystem>
-#include <iostream>
 #include <thread>
 
 #include "app/admin_endpoint.h"
 #include "app/announcement_sender.h"
 #include "app/blocking_pool.h"
+#include "app/chat_runner.h"
+#include "app/concurrency_limit.h"
 #include "app/delivery.h"
-#include "app/event_dispatcher.h"
 #include "app/event_processor.h"
+#include "app/lease_keeper.h"
+#include "app/outbox_worker.h"
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
-#include "app/outbox_worker.h"
+#include "core/random.h"
 #include "handlers/announcements/announce_handler.h"
 #include "handlers/announcements/announcement_cards.h"
 #include "handlers/announcements/follow_tracker.h"
@@ -32,12 +36,19 @@
 #include "handlers/tracking/tracking_flow.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "line/async_http_client.h"
 #include "line/http_client.h"
 #include "line/messaging_client.h"
 #include "line/profile_cache.h"
 #include "media/line_media_store.h"
 #include "media/media_endpoint.h"
-#include "store/event_inbox.h"
+#include "runtime/event_loops.h"
+#include "runtime/fiber.h"
+#include "runtime/fiber_task.h"
+#include "runtime/loop_http.h"
+#include "runtime/loop_redis.h"
+#include "store/async_redis.h"
+#include "store/leased_inbox.h"
 #include "store/outbox.h"
 #include "store/redis_announcement_store.h"
 #include "store/redis_conversation_store.h"
@@ -58,6 +69,10 @@ store::RedisOptions redis_options(const config::Config& config) {
     store::RedisOptions options = store::parse_redis_url(config.redis.url);
     options.pool_size = config.redis.pool_size;
     options.command_timeout = config.redis.command_timeout;
+    if (!config.redis.sentinels.empty()) {
+        options.sentinels = store::parse_sentinels(config.redis.sentinels);
+        options.sentinel_master = config.redis.sentinel_master;
+    }
     return options;
 }
 
@@ -82,6 +97,8 @@ line::MessagingClientOptions api_options(const config::Config& config) {
     options.retry.max_attempts = config.line.max_attempts;
     options.retry.initial_backoff = config.line.initial_backoff;
     options.retry.max_backoff = config.line.max_backoff;
+    // Between attempts a fiber waits on a timer; its loop serves everyone else meanwhile.
+    options.sleep = [](std::chrono::milliseconds d) { runtime::sleep_for(d); };
     return options;
 }
 
@@ -98,51 +115,21 @@ http::Response serve_qr(const std::optional<std::string>& png, bool reachable) {
     return r;
 }
 
+std::size_t loop_count(const config::Config& config) {
+    if (config.server.threads > 0) return static_cast<std::size_t>(config.server.threads);
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Unique per start: a restarted process never mistakes its predecessor's leases for its own.
+std::string process_owner() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(::getpid()) + ":" + random_uuid().substr(0, 8);
+}
+
 class SystemClock final : public handlers::Clock {
 public:
     int64_t now_ms() const override { return app::now_ms(); }
-};
-
-// Re-queues events that a crash or an outage left in the inbox: everything at start-up, then
-// periodically whatever has waited longer than any normal processing takes.
-class InboxSweeper {
-public:
-    explicit InboxSweeper(WebhookEndpoint& webhook) : webhook_(webhook), thread_([this] { loop(); }) {}
-    ~InboxSweeper() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
-
-private:
-    void loop() {
-        bool recovered_startup = false;
-        std::unique_lock lock(mutex_);
-        while (!stopping_) {
-            lock.unlock();
-            try {
-                int64_t cutoff = recovered_startup ? now_ms() - kStaleAfter.count() : now_ms();
-                webhook_.recover(cutoff);
-                recovered_startup = true;
-            } catch (const std::exception& e) {
-                log::warn("sweeper", "inbox not reachable yet", {{"error", e.what()}});
-            }
-            lock.lock();
-            wake_.wait_for(lock, recovered_startup ? kInterval : std::chrono::milliseconds(2000),
-                           [this] { return stopping_; });
-        }
-    }
-
-    static constexpr std::chrono::milliseconds kInterval{30000};
-    static constexpr std::chrono::milliseconds kStaleAfter{120000};
-    WebhookEndpoint& webhook_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
 };
 
 }  // namespace
@@ -152,11 +139,18 @@ int run_bot(const config::Config& config) {
     std::filesystem::create_directories(config.data_dir, ignored);
 
     auto templates = templates::TemplateLibrary::load(config.templates_dir);
-    store::RedisPool redis(redis_options(config));
-    store::EventInbox inbox(redis, config.redis.key_prefix,
-                            std::chrono::duration_cast<std::chrono::seconds>(config.redis.dedup_ttl));
-    line::HttpClient http_client;
-    line::HttpMessagingApi api(http_client, api_options(config));
+    const store::RedisOptions redis_settings = redis_options(config);
+    // On the event loops every Redis command and LINE call suspends a fiber on the loop's own
+    // connection; the blocking pool and client serve the threads that are not loops (/media, /qr,
+    // /admin on the bounded pool, the outbox worker, the announcement sender).
+    store::RedisPool blocking_redis(redis_settings);
+    runtime::LoopRedis redis(blocking_redis);
+    line::HttpClient blocking_http;
+    runtime::LoopHttpTransport http_transport(blocking_http);
+    line::HttpMessagingApi api(http_transport, api_options(config));
+    store::LeasedInbox inbox(redis, config.redis.key_prefix,
+                             std::chrono::duration_cast<std::chrono::seconds>(config.redis.dedup_ttl), process_owner(),
+                             config.redis.lease_ttl);
 
     // Stores and services the conversations work through.
     SystemClock clock;
@@ -201,22 +195,37 @@ int run_bot(const config::Config& config) {
 
     Delivery delivery(api, config.line.reply_token_lifetime, now_ms);
     EventProcessor processor({&follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting},
-                             delivery, inbox);
-    EventDispatcher dispatcher(static_cast<std::size_t>(config.worker_threads),
-                               [&](const line::Event& event) { processor.process(event); });
-    BlockingPool blocking(config.redis.pool_size);
-    WebhookEndpoint webhook(config.line.channel_secret, inbox, blocking, dispatcher);
+                             delivery);
+
+    runtime::EventLoops loops(loop_count(config));
+    ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
+    WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight);
+    LeaseKeeper lease_keeper(loops, inbox, runner);
+    // Reading a photo file (up to 10 MiB from disk) and the admin API may block: a small pool of
+    // their own, so they never delay a webhook. Each kind of request has its own cap.
+    BlockingPool blocking(2);
+    ConcurrencyLimit media_limit(32), qr_limit(64), admin_limit(8);
+    auto busy = [] {
+        http::Response r = http::Response::text(503, "busy, try again\n");
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+    };
 
     http::Router router;
     router.add("GET", "/media/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        auto slot = media_limit.try_acquire();
+        if (!slot) co_return busy();
         http::Response response;
         co_await blocking.run([&] { response = media::serve_media(config.data_dir, r.path()); });
         co_return response;
     });
     router.add("GET", "/qr/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        auto slot = qr_limit.try_acquire();
+        if (!slot) co_return busy();
         std::optional<std::string> png;
         bool reachable = true;
-        co_await blocking.run([&] {
+        // One Redis GET: on a fiber of this loop, over the loop's connection.
+        co_await runtime::on_fiber([&] {
             try {
                 png = qr_images.find(r.path().substr(store::kQrPathPrefix.size()));
             } catch (const store::RedisUnavailable&) {
@@ -228,63 +237,99 @@ int run_bot(const config::Config& config) {
     router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
     AdminEndpoint admin(config.admin_token, config.announcements, announcement_store, announcement_sender, blocking,
                         now_ms);
-    router.add("POST", "/admin/announcements", [&](const http::Request& r) { return admin.post(r); });
-    router.add("GET", "/admin/announcements*", [&](const http::Request& r) { return admin.get(r); });
+    router.add("POST", "/admin/announcements", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        auto slot = admin_limit.try_acquire();
+        if (!slot) co_return busy();
+        co_return co_await admin.post(r);
+    });
+    router.add("GET", "/admin/announcements*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        auto slot = admin_limit.try_acquire();
+        if (!slot) co_return busy();
+        co_return co_await admin.get(r);
+    });
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
         co_return http::Response::text(200, "ok\n");
     });
     router.add("GET", "/readyz", [&](const http::Request&) -> net::awaitable<http::Response> {
-        bool ready = false;
-        co_await blocking.run([&] { ready = redis.ping(); });
+        // Ready when every loop has its connection (a webhook may land on any), and this loop's answers.
+        auto* loop = runtime::current_loop();
+        bool ready = loop != nullptr;
+        for (std::size_t i = 0; ready && i < loops.size(); ++i) ready = loops.at(i).redis->connected();
+        if (ready) {
+            ready = false;
+            std::vector<std::string> ping{"PING"};
+            auto [ec, reply] = co_await loop->redis->async_command(std::move(ping), net::as_tuple(net::use_awaitable));
+            ready = !ec && !reply.is_error();
+        }
         co_return ready ? http::Response::text(200, "ready\n") : http::Response::text(503, "redis unavailable\n");
     });
 
-    net::io_context ioc(config.server.threads);
-    http::HttpServer server(ioc, server_options(config), router);
+    http::HttpServer server(loops.contexts(), server_options(config), router);
     try {
         server.start();
     } catch (const std::exception& e) {
         log::error("app", "cannot listen", {{"address", config.server.bind_address}, {"error", e.what()}});
         return 1;
     }
-    // Tests and operators read the port from this line (PORT=0 picks a free one).
-    log::info("app", "listening", {{"port", std::to_string(server.port())}, {"address", config.server.bind_address}});
-
-    auto sweeper = std::make_unique<InboxSweeper>(webhook);
+    loops.start([&](runtime::Loop& loop) {
+        loop.redis = std::make_unique<store::AsyncRedis>(loop.ioc, redis_settings);
+        loop.redis->start();
+        loop.http = std::make_unique<line::AsyncHttpClient>(loop.ioc, line::HttpClientOptions{});
+    });
+    // Serve once each loop has its Redis connection (or after the connect timeout, with Redis down:
+    // webhooks then get 503 until it is back), so the first webhook is not refused for nothing.
+    auto connect_deadline = std::chrono::steady_clock::now() + redis_settings.connect_timeout;
+    for (;;) {
+        std::atomic<std::size_t> up{0};
+        loops.run_on_each([&](runtime::Loop& loop) {
+            if (loop.redis->connected()) ++up;
+        });
+        if (up == loops.size() || std::chrono::steady_clock::now() >= connect_deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    lease_keeper.start();
     outbox_worker.start();
     announcement_sender.start();
+    // Tests and operators read the port from this line (PORT=0 picks a free one).
+    log::info("app", "listening",
+              {{"port", std::to_string(server.port())},
+               {"address", config.server.bind_address},
+               {"loops", std::to_string(loops.size())}});
 
-    std::thread shutdown_thread;
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    // The main thread only waits for the signal and runs the shutdown; the loops keep serving.
+    net::io_context signal_context(1);
+    net::signal_set signals(signal_context, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         log::info("app", "shutting down", {{"signal", std::to_string(signal)}});
         server.shutdown();
-        shutdown_thread = std::thread([&] {
-            auto deadline = std::chrono::steady_clock::now() + config.server.shutdown_grace;
-            // In-flight requests first (they may still queue events), then the queued events.
-            while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (!dispatcher.drain(std::max(left, std::chrono::milliseconds(0))))
-                log::warn("app", "events still queued at shutdown; they stay in the inbox for the next start",
-                          {{"count", std::to_string(dispatcher.queued())}});
-            ioc.stop();
-        });
+        auto deadline = std::chrono::steady_clock::now() + config.server.shutdown_grace;
+        // Requests in flight first (they may still start events), then the events.
+        while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        while (webhook.events_in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (webhook.events_in_flight() > 0)
+            log::warn("app", "events unfinished at shutdown; they stay in the inbox for the next process",
+                      {{"count", std::to_string(webhook.events_in_flight())}});
+        lease_keeper.stop_and_resign();
     });
+    signal_context.run();
 
-    std::vector<std::thread> threads;
-    for (int i = 1; i < config.server.threads; ++i) threads.emplace_back([&] { ioc.run(); });
-    ioc.run();
-    for (auto& t : threads) t.join();
-    if (shutdown_thread.joinable()) shutdown_thread.join();
-
-    sweeper.reset();
-    dispatcher.stop();
+    loops.run_on_each([](runtime::Loop& loop) {
+        if (loop.http) loop.http->stop();
+        if (loop.redis) loop.redis->stop();
+    });
+    loops.stop();
+    loops.join();
     outbox_worker.stop();
     announcement_sender.stop();
     blocking.stop();
-    log::info("app", "stopped");
+    const auto& stats = runner.stats();
+    log::info("app", "stopped",
+              {{"events", std::to_string(stats.events.load())},
+               {"late_events", std::to_string(stats.late_events.load())},
+               {"retries", std::to_string(stats.retries.load())}});
     return 0;
 }
 

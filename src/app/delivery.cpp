@@ -11,7 +11,7 @@ constexpr std::size_t kMessagesPerRequest = 5;  // LINE's limit for reply and pu
 Delivery::Delivery(line::MessagingApi& api, std::chrono::seconds reply_token_lifetime, NowMs now_ms)
     : api_(api), reply_token_lifetime_(reply_token_lifetime), now_ms_(std::move(now_ms)) {}
 
-bool Delivery::deliver(const line::Event& event, const std::vector<std::string>& messages) {
+bool Delivery::deliver(const line::Event& event, const std::vector<std::string>& messages, bool rerun) {
     if (messages.empty()) return true;
     std::vector<std::vector<std::string>> batches;
     for (std::size_t i = 0; i < messages.size(); i += kMessagesPerRequest)
@@ -26,6 +26,14 @@ bool Delivery::deliver(const line::Event& event, const std::vector<std::string>&
             if (age_ms < std::chrono::duration_cast<std::chrono::milliseconds>(reply_token_lifetime_).count()) {
                 auto result = api_.reply(*event.reply_token, batches[0]);
                 if (result.ok()) continue;
+                // LINE spends a reply token only on a reply it accepted, and only we hold it: refused
+                // while still fresh on a re-run or a retry, it was our own earlier reply (cut off before
+                // we heard or recorded it). Pushing now would answer the resident twice.
+                if ((rerun || result.attempts > 1) && line::is_invalid_reply_token(result)) {
+                    log::info("delivery", "reply already delivered before; not repeated",
+                              {{"event", event.webhook_event_id}});
+                    continue;
+                }
                 log::warn("delivery", "reply refused, pushing instead",
                           {{"event", event.webhook_event_id}, {"status", std::to_string(result.status)}});
             }

@@ -17,8 +17,9 @@ public:
     using NowMs = std::function<int64_t()>;
     Delivery(line::MessagingApi& api, std::chrono::seconds reply_token_lifetime, NowMs now_ms);
 
-    // True when every message reached LINE (or LINE already had it).
-    bool deliver(const line::Event& event, const std::vector<std::string>& messages);
+    // True when every message reached LINE (or LINE already had it). `rerun`: the event is being run
+    // again after its process died, so its reply may already have gone out before the crash.
+    bool deliver(const line::Event& event, const std::vector<std::string>& messages, bool rerun = false);
 
 private:
     line::MessagingApi& api_;

@@ -4,11 +4,10 @@
 
 namespace thesaban::app {
 
-EventProcessor::EventProcessor(std::vector<handlers::EventHandler*> handlers, Delivery& delivery,
-                               store::EventInbox& inbox)
-    : handlers_(std::move(handlers)), delivery_(delivery), inbox_(inbox) {}
+EventProcessor::EventProcessor(std::vector<handlers::EventHandler*> handlers, Delivery& delivery)
+    : handlers_(std::move(handlers)), delivery_(delivery) {}
 
-void EventProcessor::process(const line::Event& event) {
+void EventProcessor::process(const line::Event& event, bool rerun) {
     if (event.standby) {
         // Another channel owns the conversation in standby mode: we must not answer.
         log::debug("events", "standby event ignored", {{"event", event.webhook_event_id}, {"type", event.type}});
@@ -18,13 +17,12 @@ void EventProcessor::process(const line::Event& event) {
         handlers::CollectingResponder responder;
         for (auto* handler : handlers_)
             if (handler->handle(event, responder)) break;
-        if (!responder.messages.empty() && !delivery_.deliver(event, responder.messages)) {
+        if (!responder.messages.empty() && !delivery_.deliver(event, responder.messages, rerun)) {
             // Push has already retried with backoff; the event is done either way so one dead chat
             // cannot block its queue. The failure is logged with LINE's request id.
             log::error("events", "answer not delivered", {{"event", event.webhook_event_id}});
         }
     }
-    inbox_.complete(event.webhook_event_id);
 }
 
 }  // namespace thesaban::app

@@ -2,10 +2,13 @@
 
 #include <chrono>
 
+#include "app/accept_batcher.h"
+#include "app/chat_runner.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "line/signature.h"
 #include "line/webhook.h"
+#include "runtime/event_loops.h"
 
 namespace thesaban::app {
 
@@ -14,9 +17,23 @@ int64_t now_ms() {
         .count();
 }
 
-WebhookEndpoint::WebhookEndpoint(std::string channel_secret, store::EventInbox& inbox, BlockingPool& blocking,
-                                 EventDispatcher& dispatcher)
-    : channel_secret_(std::move(channel_secret)), inbox_(inbox), blocking_(blocking), dispatcher_(dispatcher) {}
+WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
+                                 ChatRunner& runner, std::size_t max_events_in_flight)
+    : channel_secret_(std::move(channel_secret)),
+      loops_(loops),
+      runner_(runner),
+      max_events_in_flight_(max_events_in_flight) {
+    for (std::size_t i = 0; i < loops.size(); ++i)
+        batchers_.push_back(std::make_unique<AcceptBatcher>(loops.at(i), inbox, &now_ms));
+}
+
+WebhookEndpoint::~WebhookEndpoint() = default;
+
+std::size_t WebhookEndpoint::events_in_flight() const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < loops_.size(); ++i) n += loops_.at(i).events_in_flight.load(std::memory_order_relaxed);
+    return n;
+}
 
 boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Request& request) {
     if (!line::verify_signature(channel_secret_, request.body, request.header("x-line-signature"))) {
@@ -31,49 +48,42 @@ boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Reque
     }
     if (body.events.empty()) co_return http::Response::json(200, "{}");  // the console's Verify button
 
-    std::vector<std::pair<std::string, std::string>> records;
+    runtime::Loop* loop = runtime::current_loop();
+    if (!loop) co_return http::Response::json(500, R"({"message":"not on an event loop"})");
+    if (events_in_flight() >= max_events_in_flight_) {
+        // Past the bound the events would wait longer than their reply tokens live: let LINE hold them.
+        log::warn("webhook", "too much work pending, asking LINE to redeliver",
+                  {{"in_flight", std::to_string(events_in_flight())}});
+        co_return http::Response::json(503, R"({"message":"busy, retry later"})");
+    }
+
+    std::vector<store::InboxRecord> records;
     records.reserve(body.events.size());
     for (auto& event : body.events) {
         // LINE always sends webhookEventId; one without it is still processed, just not de-duplicated.
         if (event.webhook_event_id.empty()) event.webhook_event_id = "local-" + random_uuid();
-        records.emplace_back(event.webhook_event_id, event.raw_json);
+        records.push_back({event.webhook_event_id, store::inbox_chat(event.source.chat_id(), event.webhook_event_id),
+                           event.raw_json});
     }
-    std::vector<bool> fresh;
+    std::vector<store::Admission> admissions;
     try {
-        co_await blocking_.run([&] { fresh = inbox_.accept(records, now_ms()); });
-    } catch (const store::RedisUnavailable& e) {
+        admissions = co_await batchers_[loop->index]->accept(records);
+    } catch (const std::exception& e) {
         log::error("webhook", "cannot store events, asking LINE to redeliver", {{"error", e.what()}});
         co_return http::Response::json(503, R"({"message":"temporarily unavailable"})");
     }
-    std::vector<line::Event> accepted;
     for (std::size_t i = 0; i < body.events.size(); ++i) {
-        if (fresh[i]) {
-            accepted.push_back(std::move(body.events[i]));
-        } else {
-            log::info("webhook", "duplicate event dropped", {{"event", body.events[i].webhook_event_id}});
+        switch (admissions[i]) {
+            case store::Admission::run_now:
+                runner_.run(*loop, std::move(records[i].chat), std::move(body.events[i]));
+                break;
+            case store::Admission::queued: break;  // the chat's holder runs it after the earlier ones
+            case store::Admission::duplicate:
+                log::info("webhook", "duplicate event dropped", {{"event", body.events[i].webhook_event_id}});
+                break;
         }
     }
-    dispatcher_.dispatch(std::move(accepted));
     co_return http::Response::json(200, "{}");
-}
-
-std::size_t WebhookEndpoint::recover(int64_t accepted_before_ms) {
-    auto entries = inbox_.pending(accepted_before_ms, 1000);
-    std::vector<line::Event> events;
-    for (auto& entry : entries) {
-        auto event = line::parse_event(entry.event_json);
-        if (!event) {
-            log::error("webhook", "unreadable stored event dropped", {{"event", entry.event_id}});
-            inbox_.complete(entry.event_id);
-            continue;
-        }
-        event->webhook_event_id = entry.event_id;
-        events.push_back(std::move(*event));
-    }
-    std::size_t count = events.size();
-    if (count) log::info("webhook", "resuming unfinished events", {{"count", std::to_string(count)}});
-    dispatcher_.dispatch(std::move(events));
-    return count;
 }
 
 }  // namespace thesaban::app

@@ -1,33 +1,45 @@
 #pragma once
-// POST /webhook: signature first (on the raw bytes, constant time), then parsing, then one Redis
-// round trip that de-duplicates and stores the events; the 200 goes out as soon as they are
-// stored, and the events are processed afterwards. Redis down → 503, so LINE redelivers.
-#include <atomic>
-#include <string>
+// POST /webhook, on the loop whose connection carried it: signature first (raw bytes, constant
+// time), then parsing, then the events stored in the leased inbox (group commit with whatever else
+// this loop accepted in the same turn); the 200 goes out once Redis has them, and the events whose
+// chats this process now holds start at once on this loop. Redis down, or more work pending than
+// the configured bound → 503, so LINE redelivers later instead of us wasting reply tokens.
+#include <boost/asio/awaitable.hpp>
 
-#include "app/blocking_pool.h"
-#include "app/event_dispatcher.h"
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "http/http_message.h"
-#include "store/event_inbox.h"
+#include "store/leased_inbox.h"
+
+namespace thesaban::runtime {
+class EventLoops;
+}
 
 namespace thesaban::app {
 
+class AcceptBatcher;
+class ChatRunner;
+
+int64_t now_ms();
+
 class WebhookEndpoint {
 public:
-    WebhookEndpoint(std::string channel_secret, store::EventInbox& inbox, BlockingPool& blocking,
-                    EventDispatcher& dispatcher);
+    WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
+                    ChatRunner& runner, std::size_t max_events_in_flight);
+    ~WebhookEndpoint();
     boost::asio::awaitable<http::Response> handle(const http::Request& request);
 
-    // Sweeps the inbox for events a crash or an outage left unfinished; returns how many it queued.
-    std::size_t recover(int64_t accepted_before_ms);
+    // Events being worked on by this process, all loops.
+    std::size_t events_in_flight() const;
 
 private:
     std::string channel_secret_;
-    store::EventInbox& inbox_;
-    BlockingPool& blocking_;
-    EventDispatcher& dispatcher_;
+    runtime::EventLoops& loops_;
+    ChatRunner& runner_;
+    std::size_t max_events_in_flight_;
+    std::vector<std::unique_ptr<AcceptBatcher>> batchers_;  // one per loop
 };
-
-int64_t now_ms();
 
 }  // namespace thesaban::app

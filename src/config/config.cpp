@@ -448,6 +448,8 @@ void apply_environment(Config& config, const Environment& env) {
     get("LINE_API_BASE_URL", config.line.api_base_url);
     get("LINE_DATA_API_BASE_URL", config.line.data_api_base_url);
     get("REDIS_URL", config.redis.url);
+    get("REDIS_SENTINELS", config.redis.sentinels);
+    get("REDIS_SENTINEL_MASTER", config.redis.sentinel_master);
     get("PUBLIC_BASE_URL", config.public_base_url);
     get("DATA_DIR", config.data_dir);
     get("ADMIN_TOKEN", config.admin_token);
@@ -548,12 +550,15 @@ Config load_config(const std::string& path, const Environment& env, bool require
     root.read("public_base_url", config.public_base_url);
     root.read("data_dir", config.data_dir, true);
     root.read("templates_dir", config.templates_dir, true);
-    root.read("worker_threads", config.worker_threads, 1, 64);
+    // Obsolete since events run on the event loops; still accepted so an older config starts.
+    long long obsolete_worker_threads = 0;
+    root.read("worker_threads", obsolete_worker_threads, 1, 64);
 
     Section server = root.child("server");
     server.read("port", config.server.port, 0, 65535);
     server.read("bind_address", config.server.bind_address, true);
-    server.read("threads", config.server.threads, 1, 64);
+    server.read("threads", config.server.threads, 0, 64);
+    server.read("max_events_in_flight", config.server.max_events_in_flight, 1, 10000000);
     server.read("max_connections", config.server.max_connections, 1, 1000000);
     server.read("body_limit_bytes", config.server.body_limit_bytes, 1024, 64 * 1024 * 1024);
     server.read_duration("header_timeout_ms", config.server.header_timeout, 100, 600000);
@@ -577,6 +582,7 @@ Config load_config(const std::string& path, const Environment& env, bool require
     redis.read("pool_size", config.redis.pool_size, 1, 256);
     redis.read_duration("command_timeout_ms", config.redis.command_timeout, 10, 60000);
     redis.read_duration("dedup_ttl_hours", config.redis.dedup_ttl, 1, 24 * 30);
+    redis.read_duration("lease_ttl_ms", config.redis.lease_ttl, 500, 600000);
     redis.reject_unknown_keys();
 
     Section conversation = root.child("conversation");

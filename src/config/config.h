@@ -81,8 +81,10 @@ struct AnnouncementsConfig {
 struct ServerConfig {
     int port = 8080;
     std::string bind_address = "0.0.0.0";
-    int threads = 2;
+    int threads = 0;  // event loops; 0: one per core
     std::size_t max_connections = 4096;
+    // Events this process may be working on at once; past it /webhook answers 503 and LINE redelivers.
+    std::size_t max_events_in_flight = 10000;
     std::size_t body_limit_bytes = 1024 * 1024;
     std::chrono::milliseconds header_timeout{10000};
     std::chrono::milliseconds body_timeout{15000};
@@ -108,6 +110,10 @@ struct RedisConfig {
     std::size_t pool_size = 8;
     std::chrono::milliseconds command_timeout{2000};
     std::chrono::hours dedup_ttl{48};
+    // A process that stops beating for this long loses its chats to the others (and to its own restart).
+    std::chrono::milliseconds lease_ttl{5000};
+    std::string sentinels;        // env REDIS_SENTINELS: host:port,host:port,...
+    std::string sentinel_master;  // env REDIS_SENTINEL_MASTER
 };
 
 // Section "tax": the figures of the tax laws, the tax-year calendars and how residents pay.
@@ -133,7 +139,6 @@ struct Config {
     std::string data_dir = "state/data";  // env DATA_DIR
     std::string templates_dir = "templates";
     std::string admin_token;  // env ADMIN_TOKEN; empty: admin API off
-    int worker_threads = 4;
     std::chrono::minutes conversation_idle{30};
     ServerConfig server;
     LineConfig line;

@@ -26,16 +26,15 @@ net::awaitable<void> refuse(tcp::socket socket) {
     socket.shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
+net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state, tcp::acceptor& acceptor) {
     for (;;) {
-        // Each connection gets its own strand: its handlers never run concurrently.
-        auto [ec, socket] =
-            co_await state->acceptor.async_accept(net::make_strand(state->ioc), net::as_tuple(net::use_awaitable));
+        // The connection stays on this acceptor's loop, whose one thread is its implicit strand.
+        auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
         if (ec) {
             if (state->stopping || ec == net::error::operation_aborted) co_return;
             // EMFILE and friends: log, back off briefly, keep serving the connections we have.
             log::warn("http", "accept failed", {{"error", ec.message()}});
-            net::steady_timer timer(state->ioc, std::chrono::milliseconds(50));
+            net::steady_timer timer(acceptor.get_executor(), std::chrono::milliseconds(50));
             co_await timer.async_wait(net::as_tuple(net::use_awaitable));
             continue;
         }
@@ -70,32 +69,40 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, const Router& router)
-    : state_(std::make_shared<State>(ioc, std::move(options), router)) {}
+HttpServer::HttpServer(std::vector<net::io_context*> loops, ServerOptions options, const Router& router)
+    : state_(std::make_shared<State>(std::move(loops), std::move(options), router)) {}
 
 HttpServer::~HttpServer() {
     boost::system::error_code ignored;
-    state_->acceptor.close(ignored);
+    for (auto& acceptor : state_->acceptors) acceptor.close(ignored);
 }
 
 void HttpServer::start() {
     auto address = net::ip::make_address(state_->options.bind_address);
     tcp::endpoint endpoint(address, state_->options.port);
-    state_->acceptor.open(endpoint.protocol());
-    state_->acceptor.set_option(net::socket_base::reuse_address(true));
-    state_->acceptor.bind(endpoint);
-    state_->acceptor.listen(net::socket_base::max_listen_connections);
-    net::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), net::detached);
+    using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+    for (auto& acceptor : state_->acceptors) {
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(net::socket_base::reuse_address(true));
+        acceptor.set_option(reuse_port(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(net::socket_base::max_listen_connections);
+        // Port 0 picks a free port once; the other loops' acceptors share it.
+        endpoint.port(acceptor.local_endpoint().port());
+    }
+    for (auto& acceptor : state_->acceptors)
+        net::co_spawn(acceptor.get_executor(), accept_loop(state_, acceptor), net::detached);
 }
 
-unsigned short HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+unsigned short HttpServer::port() const { return state_->acceptors.front().local_endpoint().port(); }
 
 void HttpServer::shutdown() {
     state_->stopping = true;
-    net::post(state_->acceptor.get_executor(), [state = state_] {
-        boost::system::error_code ignored;
-        state->acceptor.close(ignored);
-    });
+    for (auto& acceptor : state_->acceptors)
+        net::post(acceptor.get_executor(), [state = state_, &acceptor] {
+            boost::system::error_code ignored;
+            acceptor.close(ignored);
+        });
     std::vector<std::shared_ptr<Connection>> live;
     {
         std::lock_guard lock(state_->connections_mutex);

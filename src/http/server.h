@@ -1,10 +1,12 @@
 #pragma once
-// The HTTP/1.1 server: accepts connections and runs one session per connection on its own strand.
-// It knows routes, limits and timeouts, nothing of LINE or tickets.
+// The HTTP/1.1 server: one acceptor per event loop on the same port (SO_REUSEPORT, so the kernel
+// spreads connections over the loops), each connection served on the loop that accepted it. It
+// knows routes, limits and timeouts, nothing of LINE or tickets.
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.h"
 
@@ -28,7 +30,8 @@ struct ServerOptions {
 
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& ioc, ServerOptions options, const Router& router);
+    // Each io_context must be run by exactly one thread (a session takes no strand).
+    HttpServer(std::vector<boost::asio::io_context*> loops, ServerOptions options, const Router& router);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "http/server.h"
 
@@ -21,13 +22,14 @@ struct Connection {
 };
 
 struct HttpServer::State {
-    State(boost::asio::io_context& ioc, ServerOptions opts, const Router& r)
-        : ioc(ioc), options(std::move(opts)), router(r), acceptor(ioc) {}
+    State(std::vector<boost::asio::io_context*> loops, ServerOptions opts, const Router& r)
+        : options(std::move(opts)), router(r) {
+        for (auto* ioc : loops) acceptors.emplace_back(*ioc);
+    }
 
-    boost::asio::io_context& ioc;
     ServerOptions options;
     const Router& router;
-    boost::asio::ip::tcp::acceptor acceptor;
+    std::vector<boost::asio::ip::tcp::acceptor> acceptors;  // one per loop
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> open{0};
 

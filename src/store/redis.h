@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace thesaban::store {
@@ -39,7 +41,22 @@ struct RedisOptions {
     std::size_t pool_size = 8;
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds command_timeout{2000};
+    // When set, the master is found through these sentinels (host and port above are not used).
+    std::vector<std::pair<std::string, int>> sentinels;
+    std::string sentinel_master;
 };
+
+// "host:port,host:port,..." (REDIS_SENTINELS); throws std::invalid_argument.
+std::vector<std::pair<std::string, int>> parse_sentinels(const std::string& list);
+
+// The address in a sentinel's answer to SENTINEL get-master-addr-by-name; nullopt when it names none.
+std::optional<std::pair<std::string, int>> sentinel_master_address(const RedisReply& reply);
+
+// What an error reply means for the caller: only a lost connection is worth a blind retry; these
+// reached Redis and were refused, and each tells the operator something different.
+enum class RedisErrorKind { none, noscript, wrongtype, oom, misconf, readonly, busy, loading, other };
+RedisErrorKind classify_error(const RedisReply& reply);
+const char* error_kind_name(RedisErrorKind kind);
 
 // redis://[[user]:password@]host[:port][/db] and unix:///path/to.sock[?db=N]; throws std::invalid_argument.
 RedisOptions parse_redis_url(const std::string& url);

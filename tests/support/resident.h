@@ -29,7 +29,11 @@ struct BotMessage {
 
 class Resident {
 public:
-    Resident(BotProcess& bot, FakeLine& line, EventSource source) : bot_(bot), line_(line), source_(std::move(source)) {}
+    Resident(BotProcess& bot, FakeLine& line, EventSource source) : Resident({&bot}, line, std::move(source)) {}
+    // Several bot processes behind one channel (as behind a load balancer): each event goes to the
+    // next one in turn.
+    Resident(std::vector<BotProcess*> bots, FakeLine& line, EventSource source)
+        : bots_(std::move(bots)), line_(line), source_(std::move(source)) {}
 
     const EventSource& source() const { return source_; }
     // Everything the bot sent into this chat (replies and pushes), oldest first.
@@ -65,7 +69,8 @@ private:
     std::vector<BotMessage> send(const std::string& event_json);
     std::vector<BotMessage> act(const Action& action, const Plan* plan);
 
-    BotProcess& bot_;
+    std::vector<BotProcess*> bots_;
+    std::size_t sent_ = 0;
     FakeLine& line_;
     EventSource source_;
 };

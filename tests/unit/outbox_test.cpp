@@ -13,6 +13,7 @@
 #include "app/outbox_worker.h"
 #include "core/random.h"
 #include "store/redis_pool.h"
+#include "fakes/scripted_messaging_api.h"
 #include "support/redis_server.h"
 
 namespace thesaban::store {
@@ -20,59 +21,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using app::OutboxWorker;
+using testing::FakeMessagingApi;
 
-// Records pushes and answers them from a script (200 once the script runs out).
-class FakeMessagingApi final : public line::MessagingApi {
-public:
-    struct Call {
-        std::string to;
-        std::vector<std::string> messages;
-        std::string retry_key;
-    };
-
-    void script(std::vector<line::ApiResult> results) {
-        std::lock_guard lock(mutex_);
-        results_.assign(results.begin(), results.end());
-    }
-    std::vector<Call> calls() {
-        std::lock_guard lock(mutex_);
-        return calls_;
-    }
-
-    line::ApiResult push(const std::string& to, const std::vector<std::string>& messages,
-                         const std::string& retry_key) override {
-        std::lock_guard lock(mutex_);
-        calls_.push_back({to, messages, retry_key});
-        if (results_.empty()) return answer(200);
-        line::ApiResult r = results_.front();
-        results_.pop_front();
-        return r;
-    }
-
-    line::ApiResult reply(const std::string&, const std::vector<std::string>&) override { return answer(500); }
-    line::ApiResult multicast(const std::vector<std::string>&, const std::vector<std::string>&,
-                              const std::string&) override {
-        return answer(500);
-    }
-    line::ApiResult broadcast(const std::vector<std::string>&, const std::string&) override { return answer(500); }
-    line::ApiResult show_loading(const std::string&, int) override { return answer(500); }
-    std::optional<line::Profile> get_profile(const std::string&) override { return std::nullopt; }
-    std::optional<line::Content> get_content(const std::string&, std::size_t) override { return std::nullopt; }
-
-    static line::ApiResult answer(int status, std::string body = {}) {
-        line::ApiResult r;
-        r.status = status;
-        r.body = std::move(body);
-        r.attempts = 1;
-        if (status == 0) r.error = "timeout";
-        return r;
-    }
-
-private:
-    std::mutex mutex_;
-    std::deque<line::ApiResult> results_;
-    std::vector<Call> calls_;
-};
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 5000ms) {
     auto deadline = std::chrono::steady_clock::now() + limit;

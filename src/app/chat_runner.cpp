@@ -1,0 +1,120 @@
+#include "app/chat_runner.h"
+
+#include <algorithm>
+
+#include "app/event_processor.h"
+#include "core/log.h"
+#include "runtime/event_loops.h"
+#include "runtime/fiber.h"
+
+namespace thesaban::app {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstPause{100};
+constexpr std::chrono::milliseconds kLongestPause{5000};
+
+std::chrono::milliseconds pause_after(int failures) {
+    auto pause = kFirstPause * (1 << std::min(failures, 6));
+    return std::min(pause, kLongestPause);
+}
+
+}  // namespace
+
+std::optional<line::Event> read_stored_event(const store::LeasedEvent& leased) {
+    auto event = line::parse_event(leased.event_json);
+    if (event) event->webhook_event_id = leased.event_id;
+    return event;
+}
+
+ChatRunner::ChatRunner(EventProcessor& processor, store::LeasedInbox& inbox,
+                       std::chrono::milliseconds reply_token_lifetime, NowMs now_ms)
+    : processor_(processor), inbox_(inbox), reply_token_lifetime_(reply_token_lifetime), now_ms_(now_ms) {}
+
+void ChatRunner::run(runtime::Loop& loop, std::string chat, line::Event first) {
+    start(loop, std::move(chat), std::move(first), false);
+}
+
+void ChatRunner::start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun) {
+    loop.events_in_flight.fetch_add(1, std::memory_order_relaxed);
+    runtime::spawn_fiber(loop, [this, &loop, chat = std::move(chat), event = std::move(first), rerun]() mutable {
+        run_chat(std::move(chat), std::move(event), rerun);
+        loop.events_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    });
+}
+
+void ChatRunner::resume(runtime::Loop& loop, store::LeasedEvent leased) {
+    auto event = read_stored_event(leased);
+    if (!event) {
+        // Unreadable: it can never run, so it must not hold the chat. Complete it on a fiber.
+        log::error("events", "unreadable stored event dropped", {{"event", leased.event_id}});
+        line::Event placeholder;
+        placeholder.webhook_event_id = leased.event_id;
+        placeholder.kind = line::EventKind::unknown;
+        placeholder.type = "unreadable";
+        event = std::move(placeholder);
+    }
+    start(loop, std::move(leased.chat), std::move(*event), true);
+}
+
+void ChatRunner::run_chat(std::string chat, line::Event event, bool rerun) {
+    for (;;) {
+        stats_.events.fetch_add(1, std::memory_order_relaxed);
+        if (event.reply_token && now_ms_() - event.timestamp_ms >= reply_token_lifetime_.count())
+            stats_.late_events.fetch_add(1, std::memory_order_relaxed);
+        process_until_done(event, rerun);
+        // Events handed over by a completion were never run: only a taken-over head may have been.
+        rerun = false;
+        auto completion = complete_until_recorded(chat, event.webhook_event_id);
+        if (completion.status == store::Completion::Status::lease_lost) {
+            stats_.leases_lost.fetch_add(1, std::memory_order_relaxed);
+            log::warn("events", "chat taken over by another process; leaving it", {{"event", event.webhook_event_id}});
+            return;
+        }
+        if (completion.status == store::Completion::Status::released) return;
+        auto next = read_stored_event(*completion.next);
+        if (!next) {
+            log::error("events", "unreadable stored event dropped", {{"event", completion.next->event_id}});
+            line::Event placeholder;
+            placeholder.webhook_event_id = completion.next->event_id;
+            placeholder.type = "unreadable";
+            next = std::move(placeholder);
+        }
+        event = std::move(*next);
+    }
+}
+
+void ChatRunner::process_until_done(const line::Event& event, bool rerun) {
+    for (int failures = 0;; ++failures) {
+        try {
+            processor_.process(event, rerun);
+            return;
+        } catch (const store::RedisUnavailable& e) {
+            stats_.retries.fetch_add(1, std::memory_order_relaxed);
+            log::warn("events", "redis unavailable while handling; will run the event again",
+                      {{"event", event.webhook_event_id}, {"error", e.what()}});
+        } catch (const std::exception& e) {
+            // A defect, not an outage: running it again would fail again and hold the chat forever.
+            log::error("events", "handling failed; event dropped", {{"event", event.webhook_event_id}, {"error", e.what()}});
+            return;
+        }
+        runtime::sleep_for(pause_after(failures));
+    }
+}
+
+store::Completion ChatRunner::complete_until_recorded(const std::string& chat, const std::string& event_id) {
+    for (int failures = 0;; ++failures) {
+        try {
+            return inbox_.complete(chat, event_id, now_ms_());
+        } catch (const store::RedisUnavailable& e) {
+            stats_.retries.fetch_add(1, std::memory_order_relaxed);
+            log::warn("events", "cannot mark the event done yet; retrying (its answer is not repeated)",
+                      {{"event", event_id}, {"error", e.what()}});
+        } catch (const std::runtime_error& e) {
+            // A reply of the wrong shape: do not guess; keep trying, the take-over sweep sees the lease.
+            log::error("events", "unexpected inbox reply", {{"event", event_id}, {"error", e.what()}});
+        }
+        runtime::sleep_for(pause_after(failures));
+    }
+}
+
+}  // namespace thesaban::app
