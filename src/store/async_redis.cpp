@@ -498,7 +498,9 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
     asio::awaitable<std::optional<std::pair<std::string, int>>> ask_sentinels(std::string& why) {
         for (const auto& [host, port] : options_.sentinels) {
             if (stopped_) break;
-            auto conn = co_await open(Target{host, port, {}}, why);
+            // g++ 12 destroys a temporary inside a co_await expression twice: name it.
+            Target sentinel_target{host, port, {}};
+            auto conn = co_await open(sentinel_target, why);
             if (!conn) continue;
             connecting_ = conn;
             error_code ec;
@@ -506,7 +508,7 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
             RedisReply reply = co_await conn->async_send(std::move(ask), asio::redirect_error(asio::use_awaitable, ec));
             connecting_.reset();
             conn->close(make_error_code(RedisErrc::disconnected));
-            std::string sentinel = Target{host, port, {}}.describe();
+            std::string sentinel = sentinel_target.describe();
             if (ec) {
                 why = "sentinel " + sentinel + ": " + ec.message();
                 continue;
@@ -519,7 +521,7 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     // Resolves and connects within connect_timeout; the connection is reading when returned.
-    asio::awaitable<std::shared_ptr<Connection>> open(const Target& target, std::string& why) {
+    asio::awaitable<std::shared_ptr<Connection>> open(Target target, std::string& why) {
         auto conn = std::make_shared<Connection>(ioc_, options_.command_timeout, counters);
         connecting_ = conn;
         struct Reset {
@@ -544,8 +546,9 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
         if (!target.unix_socket.empty()) {
             endpoints.emplace_back(asio::local::stream_protocol::endpoint(target.unix_socket));
         } else {
-            auto results = co_await resolver_.async_resolve(target.host, std::to_string(target.port),
-                                                            asio::redirect_error(asio::use_awaitable, ec));
+            const std::string service = std::to_string(target.port);  // named: see ask_sentinels
+            auto results =
+                co_await resolver_.async_resolve(target.host, service, asio::redirect_error(asio::use_awaitable, ec));
             if (!ec) {
                 for (const auto& entry : results) endpoints.emplace_back(entry.endpoint());
             }
