@@ -51,7 +51,7 @@ RedisReply bulk(const std::string& text) {
 
 // ---- pure functions (no server) ----
 
-TEST(RedisClassifyError, ByPrefix) {
+TEST(AsyncRedisErrorKind, ClassifiedByPrefix) {
     EXPECT_EQ(classify_error(RedisReply{}), RedisErrorKind::none);
     EXPECT_EQ(classify_error(bulk("WRONGTYPE")), RedisErrorKind::none);  // a value, not an error
     EXPECT_EQ(classify_error(error_reply("NOSCRIPT No matching script. Please use EVAL.")), RedisErrorKind::noscript);
@@ -282,6 +282,8 @@ TEST_F(AsyncRedisTest, ThousandCommandsInOneTurnArePipelinedInOrder) {
     EXPECT_EQ(redis_->commands_sent() - sent_before, static_cast<std::uint64_t>(kCount));
     EXPECT_LE(redis_->writes() - writes_before, 3u);
     EXPECT_GE(redis_->writes() - writes_before, 1u);
+    std::cout << "[ pipeline ] " << kCount << " commands left in " << redis_->writes() - writes_before
+              << " write(s)\n";
 }
 
 TEST_F(AsyncRedisTest, CommandsIssuedWhileAWriteIsInFlightFollowInTheNextWrite) {
