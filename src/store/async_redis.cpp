@@ -38,7 +38,7 @@ constexpr std::chrono::milliseconds kFirstBackoff{50};
 constexpr std::chrono::milliseconds kMaxBackoff{2000};
 
 class RedisCategory final : public boost::system::error_category {
-  public:
+public:
     const char* name() const noexcept override { return "redis"; }
     std::string message(int value) const override {
         switch (static_cast<RedisErrc>(value)) {
@@ -106,7 +106,7 @@ void free_reply(void* reply) { delete static_cast<RedisReply*>(reply); }
 redisReplyObjectFunctions kReplyFunctions = {create_string, create_array, create_integer, create_nil, free_reply};
 
 class ReplyReader {
-  public:
+public:
     ReplyReader() : reader_(redisReaderCreateWithFunctions(&kReplyFunctions)) {
         if (!reader_) throw std::bad_alloc();
     }
@@ -127,7 +127,7 @@ class ReplyReader {
     }
     std::string error() const { return reader_->errstr; }
 
-  private:
+private:
     redisReader* reader_;
 };
 
@@ -158,7 +158,7 @@ void deliver(asio::io_context& ioc, AsyncRedis::Handler handler, error_code ec, 
 // One socket and what was sent on it. A connection that failed is never reused: its pending
 // commands fail together, so a late reply can never answer a newer command.
 class Connection : public std::enable_shared_from_this<Connection> {
-  public:
+public:
     using Socket = asio::generic::stream_protocol::socket;
 
     Connection(asio::io_context& ioc, std::chrono::milliseconds timeout, std::shared_ptr<Counters> counters)
@@ -216,7 +216,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         co_await closed_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 
-  private:
+private:
     struct Pending {
         AsyncRedis::Handler handler;
         Clock::time_point deadline;
@@ -337,22 +337,28 @@ const boost::system::error_category& redis_category() {
 boost::system::error_code make_error_code(RedisErrc e) { return {static_cast<int>(e), redis_category()}; }
 
 class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
-  public:
+public:
     Impl(asio::io_context& ioc, RedisOptions options)
-        : ioc_(ioc), options_(validated(std::move(options))), resolver_(ioc), backoff_timer_(ioc),
+        : ioc_(ioc),
+          options_(validated(std::move(options))),
+          resolver_(ioc),
+          backoff_timer_(ioc),
           random_(std::random_device{}()) {}
 
     void start() {
         if (started_ || stopped_) return;
         started_ = true;
-        asio::co_spawn(ioc_, [self = shared_from_this()] { return self->run(); }, [](std::exception_ptr e) {
-            if (!e) return;
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& failure) {
-                log::error(kComponent, "Redis connection loop died; no more reconnects", {{"error", failure.what()}});
-            }
-        });
+        asio::co_spawn(
+            ioc_, [self = shared_from_this()] { return self->run(); },
+            [](std::exception_ptr e) {
+                if (!e) return;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& failure) {
+                    log::error(kComponent, "Redis connection loop died; no more reconnects",
+                               {{"error", failure.what()}});
+                }
+            });
     }
 
     void stop() {
@@ -391,9 +397,8 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
 
         // Redis restarted or SCRIPT FLUSH: load the script, then retry the EVALSHA once.
         auto self = shared_from_this();
-        command(std::move(first),
-                Handler([self, text, argv = std::move(argv), handler = std::move(handler)](error_code ec,
-                                                                                            RedisReply reply) mutable {
+        command(std::move(first), Handler([self, text, argv = std::move(argv), handler = std::move(handler)](
+                                              error_code ec, RedisReply reply) mutable {
                     if (ec || classify_error(reply) != RedisErrorKind::noscript)
                         return deliver(self->ioc_, std::move(handler), ec, std::move(reply));
                     std::vector<std::string> load{"SCRIPT", "LOAD", *text};
@@ -408,7 +413,7 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
 
     const std::shared_ptr<Counters> counters = std::make_shared<Counters>();
 
-  private:
+private:
     asio::awaitable<void> run() {
         auto backoff = kFirstBackoff;
         bool ever_connected = false;
@@ -474,7 +479,8 @@ class AsyncRedis::Impl : public std::enable_shared_from_this<Impl> {
         for (auto& step : handshake) {
             std::string what = step[0];
             error_code ec;
-            RedisReply reply = co_await conn->async_send(std::move(step), asio::redirect_error(asio::use_awaitable, ec));
+            RedisReply reply =
+                co_await conn->async_send(std::move(step), asio::redirect_error(asio::use_awaitable, ec));
             if (!ec && reply.is_error()) {
                 // Redis's own error text (WRONGPASS..., ERR DB index...) never contains the password we sent.
                 why = what + " refused: " + reply.str;

@@ -40,7 +40,7 @@ struct boost::system::is_error_code_enum<thesaban::store::RedisErrc> : std::true
 namespace thesaban::store {
 
 class AsyncRedis {
-  public:
+public:
     using Signature = void(boost::system::error_code, RedisReply);
     using Handler = boost::asio::any_completion_handler<Signature>;
 
@@ -59,14 +59,13 @@ class AsyncRedis {
     void command(std::vector<std::string> args, Handler handler);
     // EVALSHA by the script's SHA1 (computed once per script text and cached); on NOSCRIPT it loads
     // the script (SCRIPT LOAD) and retries once, so callers never see NOSCRIPT.
-    void eval(const std::string& script, std::vector<std::string> keys, std::vector<std::string> args,
-              Handler handler);
+    void eval(const std::string& script, std::vector<std::string> keys, std::vector<std::string> args, Handler handler);
 
     template <typename Token>
     auto async_command(std::vector<std::string> args, Token&& token) {
         return boost::asio::async_initiate<Token, Signature>(
-            [this](Handler handler, std::vector<std::string> a) { command(std::move(a), std::move(handler)); },
-            token, std::move(args));
+            [this](Handler handler, std::vector<std::string> a) { command(std::move(a), std::move(handler)); }, token,
+            std::move(args));
     }
     template <typename Token>
     auto async_eval(const std::string& script, std::vector<std::string> keys, std::vector<std::string> args,
@@ -84,7 +83,7 @@ class AsyncRedis {
     std::uint64_t writes() const;         // socket writes made (fewer than commands: pipelining)
     std::uint64_t reconnects() const;     // connections established after the first one
 
-  private:
+private:
     class Impl;
     std::shared_ptr<Impl> impl_;  // shared with the operations in flight, which may outlive us
 };

@@ -1,8 +1,8 @@
 // Reading Redis replies the same way for the blocking pool and the asynchronous client.
+#include "store/redis.h"
+
 #include <charconv>
 #include <string_view>
-
-#include "store/redis.h"
 
 namespace thesaban::store {
 

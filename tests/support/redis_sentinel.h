@@ -21,7 +21,7 @@ struct RedisSentinelOptions {
 };
 
 class RedisSentinel {
-  public:
+public:
     explicit RedisSentinel(RedisSentinelOptions options);
     RedisSentinel(const RedisSentinel&) = delete;
     RedisSentinel& operator=(const RedisSentinel&) = delete;
@@ -39,7 +39,7 @@ class RedisSentinel {
     // failover needs the sentinels to have found each other); false after `timeout`.
     bool wait_until_knows(int sentinels, int replicas, std::chrono::milliseconds timeout) const;
 
-  private:
+private:
     void start();
     int count(const char* what) const;
 

@@ -65,8 +65,7 @@ TEST(AsyncRedisErrorKind, ClassifiedByPrefix) {
     EXPECT_EQ(classify_error(error_reply("READONLY You can't write against a read only replica.")),
               RedisErrorKind::readonly);
     EXPECT_EQ(classify_error(error_reply("BUSY Redis is busy running a script.")), RedisErrorKind::busy);
-    EXPECT_EQ(classify_error(error_reply("LOADING Redis is loading the dataset in memory")),
-              RedisErrorKind::loading);
+    EXPECT_EQ(classify_error(error_reply("LOADING Redis is loading the dataset in memory")), RedisErrorKind::loading);
     EXPECT_EQ(classify_error(error_reply("BUSYKEY Target key name already exists.")), RedisErrorKind::other);
     EXPECT_EQ(classify_error(error_reply("ERR unknown command")), RedisErrorKind::other);
     EXPECT_EQ(classify_error(error_reply("")), RedisErrorKind::other);
@@ -130,7 +129,7 @@ struct Result {
 
 // The test thread is the loop's one thread: it runs the io_context in slices until a condition holds.
 class Loop {
-  public:
+public:
     Loop() : guard_(asio::make_work_guard(ioc)) {}
     template <typename Condition>
     bool run_until(Condition condition, std::chrono::milliseconds timeout) {
@@ -145,7 +144,7 @@ class Loop {
 
     asio::io_context ioc;
 
-  private:
+private:
     asio::executor_work_guard<asio::io_context::executor_type> guard_;
 };
 
@@ -180,7 +179,7 @@ RedisOptions options_for(const RedisServer& server, std::chrono::milliseconds co
 }
 
 class AsyncRedisTest : public ::testing::Test {
-  protected:
+protected:
     static void SetUpTestSuite() { server_ = new RedisServer(); }
     static void TearDownTestSuite() {
         delete server_;
@@ -282,8 +281,7 @@ TEST_F(AsyncRedisTest, ThousandCommandsInOneTurnArePipelinedInOrder) {
     EXPECT_EQ(redis_->commands_sent() - sent_before, static_cast<std::uint64_t>(kCount));
     EXPECT_LE(redis_->writes() - writes_before, 3u);
     EXPECT_GE(redis_->writes() - writes_before, 1u);
-    std::cout << "[ pipeline ] " << kCount << " commands left in " << redis_->writes() - writes_before
-              << " write(s)\n";
+    std::cout << "[ pipeline ] " << kCount << " commands left in " << redis_->writes() - writes_before << " write(s)\n";
 }
 
 TEST_F(AsyncRedisTest, CommandsIssuedWhileAWriteIsInFlightFollowInTheNextWrite) {
