@@ -155,6 +155,7 @@ int run_bot(const config::Config& config) {
     // Stores and services the conversations work through.
     SystemClock clock;
     store::RedisTicketStore ticket_store(redis, config.redis.key_prefix, config.ticket_prefix);
+    ticket_store.confirm_on_replicas(config.redis.confirm_replicas, config.redis.confirm_timeout);
     store::RedisConversationStore conversations(
         redis, config.redis.key_prefix, std::chrono::duration_cast<std::chrono::seconds>(config.conversation_idle));
     store::RedisOutbox outbox(redis, config.redis.key_prefix);

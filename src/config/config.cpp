@@ -583,6 +583,11 @@ Config load_config(const std::string& path, const Environment& env, bool require
     redis.read_duration("command_timeout_ms", config.redis.command_timeout, 10, 60000);
     redis.read_duration("dedup_ttl_hours", config.redis.dedup_ttl, 1, 24 * 30);
     redis.read_duration("lease_ttl_ms", config.redis.lease_ttl, 500, 600000);
+    redis.read("confirm_replicas", config.redis.confirm_replicas, 0, 16);
+    redis.read_duration("confirm_timeout_ms", config.redis.confirm_timeout, 10, 60000);
+    if (config.redis.confirm_timeout >= config.redis.command_timeout)
+        throw ConfigError("redis.confirm_timeout_ms",
+                          "must be shorter than redis.command_timeout_ms (the WAIT holds the connection)");
     redis.reject_unknown_keys();
 
     Section conversation = root.child("conversation");

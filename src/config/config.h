@@ -112,6 +112,9 @@ struct RedisConfig {
     std::chrono::hours dedup_ttl{48};
     // A process that stops beating for this long loses its chats to the others (and to its own restart).
     std::chrono::milliseconds lease_ttl{5000};
+    // Replicas that must have a new ticket before the resident is told its number (WAIT); 0: none.
+    int confirm_replicas = 0;
+    std::chrono::milliseconds confirm_timeout{200};  // < command_timeout: WAIT holds the loop's connection
     std::string sentinels;        // env REDIS_SENTINELS: host:port,host:port,...
     std::string sentinel_master;  // env REDIS_SENTINEL_MASTER
 };

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +25,12 @@ struct RedisReply {
     bool is_error() const { return type == Type::error; }
 };
 
+// What an error reply means to the caller, read from its first word ("WRONGTYPE Operation...").
+enum class RedisErrorKind { none, noscript, wrongtype, oom, misconf, readonly, busy, loading, other };
+// `none` for any reply that is not an error; `other` for an error with no prefix we act on
+// (ERR, BUSYKEY, NOAUTH...).
+RedisErrorKind classify_error(const RedisReply& reply);
+
 // Redis could not be reached or did not answer in time. The caller decides (503, retry later...).
 class RedisUnavailable : public std::runtime_error {
 public:
@@ -41,25 +47,24 @@ struct RedisOptions {
     std::size_t pool_size = 8;
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds command_timeout{2000};
-    // When set, the master is found through these sentinels (host and port above are not used).
+    // When set, the master's address comes from these Redis Sentinels (asked in turn) instead of
+    // host/port; `sentinel_master` is the name given to `sentinel monitor`. AUTH/SELECT still come
+    // from username/password/db and apply to the master (the sentinels are asked without AUTH).
     std::vector<std::pair<std::string, int>> sentinels;
     std::string sentinel_master;
 };
 
-// "host:port,host:port,..." (REDIS_SENTINELS); throws std::invalid_argument.
-std::vector<std::pair<std::string, int>> parse_sentinels(const std::string& list);
-
-// The address in a sentinel's answer to SENTINEL get-master-addr-by-name; nullopt when it names none.
-std::optional<std::pair<std::string, int>> sentinel_master_address(const RedisReply& reply);
-
-// What an error reply means for the caller: only a lost connection is worth a blind retry; these
-// reached Redis and were refused, and each tells the operator something different.
-enum class RedisErrorKind { none, noscript, wrongtype, oom, misconf, readonly, busy, loading, other };
-RedisErrorKind classify_error(const RedisReply& reply);
-const char* error_kind_name(RedisErrorKind kind);
-
 // redis://[[user]:password@]host[:port][/db] and unix:///path/to.sock[?db=N]; throws std::invalid_argument.
 RedisOptions parse_redis_url(const std::string& url);
+// "host:port,host:port" ([IPv6]:port allowed, spaces around items ignored) for
+// RedisOptions::sentinels; throws std::invalid_argument on an empty list or a bad item.
+std::vector<std::pair<std::string, int>> parse_sentinels(const std::string& list);
+
+// The answer to SENTINEL get-master-addr-by-name: a two-element array [host, port]. nullopt for
+// nil (the sentinel does not know that master), an error, or any other shape.
+std::optional<std::pair<std::string, int>> parse_sentinel_master_address(const RedisReply& reply);
+// True when a ROLE reply says "master" (a failed-over old master says "slave").
+bool role_is_master(const RedisReply& reply);
 
 class Redis {
 public:

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <stdexcept>
 #include <utility>
 
@@ -122,6 +124,14 @@ std::string describe_error(const redisContext* c, int saved_errno, std::chrono::
 }
 
 std::string make_endpoint(const RedisOptions& o) {
+    if (!o.sentinels.empty()) {
+        std::string out = "sentinel:" + o.sentinel_master + "@";
+        for (std::size_t i = 0; i < o.sentinels.size(); ++i) {
+            if (i) out += ',';
+            out += o.sentinels[i].first + ":" + std::to_string(o.sentinels[i].second);
+        }
+        return out;
+    }
     if (!o.unix_socket.empty()) return "unix:" + o.unix_socket;
     if (o.host.find(':') != std::string::npos) return "[" + o.host + "]:" + std::to_string(o.port);
     return o.host + ":" + std::to_string(o.port);
@@ -131,7 +141,10 @@ RedisOptions validated(RedisOptions o) {
     if (o.pool_size == 0) throw std::invalid_argument("Redis pool_size must be at least 1");
     if (o.connect_timeout.count() <= 0) throw std::invalid_argument("Redis connect_timeout must be positive");
     if (o.command_timeout.count() <= 0) throw std::invalid_argument("Redis command_timeout must be positive");
-    if (o.unix_socket.empty() && o.host.empty()) throw std::invalid_argument("Redis host is empty");
+    if (o.sentinels.empty() && o.unix_socket.empty() && o.host.empty())
+        throw std::invalid_argument("Redis host is empty");
+    if (!o.sentinels.empty() && o.sentinel_master.empty())
+        throw std::invalid_argument("Redis sentinels need a sentinel_master name");
     return o;
 }
 
@@ -261,22 +274,60 @@ void RedisPool::note_failure(const std::string& what) {
         log::warn(kComponent, "Redis unreachable", {{"endpoint", endpoint_}, {"error", what}});
 }
 
+// Asks the sentinels in turn; the first that names the master wins.
+std::optional<std::pair<std::string, int>> RedisPool::discover_master(std::string& why) {
+    const timeval connect_timeout = to_timeval(options_.connect_timeout);
+    for (const auto& [host, port] : options_.sentinels) {
+        std::string sentinel = host + ":" + std::to_string(port);
+        OwnedContext context(redisConnectWithTimeout(host.c_str(), port, connect_timeout));
+        if (!context || context->err) {
+            why = "sentinel " + sentinel + ": " + (context ? context->errstr : "out of memory");
+            continue;
+        }
+        if (redisSetTimeout(context.get(), to_timeval(options_.command_timeout)) != REDIS_OK) continue;
+        const char* argv[] = {"SENTINEL", "get-master-addr-by-name", options_.sentinel_master.c_str()};
+        const std::size_t lengths[] = {8, 23, options_.sentinel_master.size()};
+        OwnedReply reply;
+        int saved_errno = 0;
+        {
+            SigpipeBlock no_sigpipe;
+            reply.reset(static_cast<redisReply*>(redisCommandArgv(context.get(), 3, argv, lengths)));
+            saved_errno = errno;
+        }
+        if (!reply) {
+            why = "sentinel " + sentinel + ": " + describe_error(context.get(), saved_errno, options_.command_timeout);
+            continue;
+        }
+        if (auto master = parse_sentinel_master_address(copy_reply(*reply))) return master;
+        why = "sentinel " + sentinel + " does not know master '" + options_.sentinel_master + "'";
+    }
+    return std::nullopt;
+}
+
 redisContext* RedisPool::connect() {
     const timeval connect_timeout = to_timeval(options_.connect_timeout);
-    OwnedContext context(options_.unix_socket.empty()
-                             ? redisConnectWithTimeout(options_.host.c_str(), options_.port, connect_timeout)
-                             : redisConnectUnixWithTimeout(options_.unix_socket.c_str(), connect_timeout));
     auto fail = [&](const std::string& why) {
         std::string message = "cannot connect to Redis at " + endpoint_ + ": " + why;
         note_failure(message);
         throw RedisUnavailable(message);
     };
+    std::string host = options_.host;
+    int port = options_.port;
+    if (!options_.sentinels.empty()) {
+        std::string why = "no sentinel answered";
+        auto master = discover_master(why);
+        if (!master) fail(why);
+        std::tie(host, port) = *master;
+    }
+    OwnedContext context(options_.unix_socket.empty() || !options_.sentinels.empty()
+                             ? redisConnectWithTimeout(host.c_str(), port, connect_timeout)
+                             : redisConnectUnixWithTimeout(options_.unix_socket.c_str(), connect_timeout));
     if (!context) fail("out of memory");
     if (context->err) fail(context->errstr);
     if (redisSetTimeout(context.get(), to_timeval(options_.command_timeout)) != REDIS_OK) fail(context->errstr);
     if (options_.unix_socket.empty()) redisEnableKeepAlive(context.get());  // notices a vanished host on idle links
 
-    auto handshake = [&](const std::vector<std::string>& args, const char* what) {
+    auto handshake = [&](const std::vector<std::string>& args, const char* what) -> RedisReply {
         std::vector<const char*> argv;
         std::vector<std::size_t> lengths;
         for (const auto& a : args) {
@@ -293,6 +344,7 @@ redisContext* RedisPool::connect() {
         // Redis's own error text (WRONGPASS..., ERR DB index...) never contains the password we sent.
         if (reply->type == REDIS_REPLY_ERROR)
             fail(std::string(what) + " refused: " + std::string(reply->str, reply->len));
+        return copy_reply(*reply);
     };
     if (!options_.password.empty()) {
         if (options_.username.empty()) {
@@ -302,6 +354,9 @@ redisContext* RedisPool::connect() {
         }
     }
     if (options_.db != 0) handshake({"SELECT", std::to_string(options_.db)}, "SELECT");
+    // A sentinel may still name the old master for a moment after a failover.
+    if (!options_.sentinels.empty() && !role_is_master(handshake({"ROLE"}, "ROLE")))
+        fail(host + ":" + std::to_string(port) + " is not a master (yet)");
 
     return context.release();
 }
@@ -335,7 +390,10 @@ RedisReply RedisPool::run(Lease& lease, const std::vector<std::string>& args) {
     if (!reachable_.load(std::memory_order_relaxed) && !reachable_.exchange(true)) {
         log::info(kComponent, "Redis reachable again", {{"endpoint", endpoint_}});
     }
-    return copy_reply(*reply);
+    RedisReply out = copy_reply(*reply);
+    // We are talking to a replica (a failover happened): the next connection rediscovers the master.
+    if (classify_error(out) == RedisErrorKind::readonly) lease.discard();
+    return out;
 }
 
 RedisReply RedisPool::command(const std::vector<std::string>& args) {

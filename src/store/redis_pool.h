@@ -4,12 +4,16 @@
 // timeout is freed, never reused (its late reply would otherwise answer the next command), and
 // an idle connection the server closed (restart) is noticed before use, so the bot recovers by
 // itself after a Redis restart. Connections are made lazily, at most `pool_size` of them.
+// With RedisOptions::sentinels, each new connection asks the sentinels for the master and checks
+// ROLE; a READONLY reply drops its connection, so the pool follows a failover by itself.
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/redis.h"
@@ -44,6 +48,7 @@ class RedisPool final : public Redis {
     void release(redisContext* context);
     void discard(redisContext* context);
     redisContext* connect();
+    std::optional<std::pair<std::string, int>> discover_master(std::string& why);
     RedisReply run(Lease& lease, const std::vector<std::string>& args);
     std::string script_sha1(const std::string& script);
     void note_failure(const std::string& what);

@@ -1,5 +1,7 @@
 #include "store/redis_ticket_store.h"
 
+#include "core/log.h"
+
 #include <cctype>
 #include <cstdio>
 #include <stdexcept>
@@ -177,6 +179,25 @@ Ticket RedisTicketStore::create(const tickets::TicketDraft& draft, const std::st
                              geo ? coordinate(draft.location->latitude) : "0", kIdempotencyTtlSeconds}),
                 "ticket create");
     if (reply.elements.size() != 3) throw RedisUnavailable("ticket create: unexpected reply");
+    if (confirm_replicas_ > 0) {
+        RedisReply acked = checked(
+            redis_.command({"WAIT", std::to_string(confirm_replicas_), std::to_string(confirm_timeout_.count())}),
+            "ticket replication");
+        if (acked.type != RedisReply::Type::integer || acked.integer < confirm_replicas_) {
+            // Fewer replicas connected than asked for (one lost, or just promoted after a failover):
+            // waiting cannot help, and refusing every ticket would stop the service. Confirm on
+            // what there is and say so; with replicas connected but lagging, try again later.
+            RedisReply role = checked(redis_.command({"ROLE"}), "ticket replication");
+            long long connected = role.type == RedisReply::Type::array && role.elements.size() >= 3
+                                      ? static_cast<long long>(role.elements[2].elements.size())
+                                      : 0;
+            if (connected >= confirm_replicas_ && (acked.type != RedisReply::Type::integer || acked.integer < connected))
+                throw RedisUnavailable("ticket create: not yet on " + std::to_string(confirm_replicas_) +
+                                       " replica(s)");
+            log::warn("tickets", "fewer Redis replicas connected than redis.confirm_replicas; ticket confirmed on those",
+                      {{"connected", std::to_string(connected)}, {"wanted", std::to_string(confirm_replicas_)}});
+        }
+    }
     auto created = ticket_from_json(reply.elements[2].str);
     if (!created) throw RedisUnavailable("ticket create: stored ticket does not parse");
     return std::move(*created);

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include "store/redis.h"
 #include "tickets/ticket_store.h"
 
@@ -28,6 +30,15 @@ public:
     // `id_prefix` starts every ticket id ("PNK" → PNK-2569-000001); letters and digits only, else
     // std::invalid_argument.
     RedisTicketStore(Redis& redis, std::string key_prefix, std::string id_prefix);
+    // With replicas, a new ticket is returned (and so confirmed to the resident) only once `replicas`
+    // of them have it (WAIT), so a failover cannot lose a ticket a resident was told about. Until
+    // then create() throws RedisUnavailable and the event is run again: the idempotency key gives
+    // back the same ticket. The WAIT covers the writes of the connection the create went out on:
+    // on the event loops, each fiber's commands share their loop's one connection.
+    void confirm_on_replicas(int replicas, std::chrono::milliseconds timeout) {
+        confirm_replicas_ = replicas;
+        confirm_timeout_ = timeout;
+    }
 
     tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key,
                            int64_t now_ms) override;
@@ -42,6 +53,8 @@ public:
               int64_t now_ms) override;
 
 private:
+    int confirm_replicas_ = 0;
+    std::chrono::milliseconds confirm_timeout_{1000};
     struct Stored {
         tickets::Ticket ticket;
         std::string rev;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "store/redis.h"
 
@@ -155,6 +157,42 @@ RedisOptions parse_redis_url(const std::string& url) {
     if (scheme == "rediss")
         fail(url, "TLS (rediss://) is not supported by hiredis 0.14; use a local or tunnelled Redis");
     fail(url, "unknown scheme '" + scheme + "' (expected redis:// or unix://)");
+}
+
+std::vector<std::pair<std::string, int>> parse_sentinels(const std::string& list) {
+    auto bad = [&](const std::string& why) -> std::invalid_argument {
+        return std::invalid_argument("invalid Redis Sentinel list '" + list + "': " + why);
+    };
+    std::vector<std::pair<std::string, int>> out;
+    std::string_view rest = list;
+    while (true) {
+        auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.empty()) throw bad("empty item (expected host:port,host:port)");
+        std::string_view host;
+        std::string_view port;
+        if (item.front() == '[') {  // [IPv6]:port
+            auto close = item.find("]:");
+            if (close == std::string_view::npos) throw bad("expected [IPv6]:port");
+            host = item.substr(1, close - 1);
+            port = item.substr(close + 2);
+        } else {
+            auto colon = item.rfind(':');
+            if (colon == std::string_view::npos) throw bad("missing port in '" + std::string(item) + "'");
+            host = item.substr(0, colon);
+            port = item.substr(colon + 1);
+            if (host.find(':') != std::string_view::npos) throw bad("write IPv6 addresses as [addr]:port");
+        }
+        int value = 0;
+        if (host.empty()) throw bad("missing host in '" + std::string(item) + "'");
+        if (!parse_number(port, 1, 65535, value)) throw bad("port must be a number 1-65535");
+        out.emplace_back(std::string(host), value);
+        if (comma == std::string_view::npos) break;
+        rest = rest.substr(comma + 1);
+    }
+    return out;
 }
 
 }  // namespace thesaban::store

@@ -8,6 +8,7 @@
 
 #include "bot_fixture.h"
 #include "store/redis_pool.h"
+#include "support/redis_sentinel.h"
 #include "support/resident.h"
 
 namespace thesaban::testing {
@@ -192,6 +193,100 @@ TEST_F(BackPressure, PastTheBoundWebhooksGet503AndLineRedeliversLater) {
     ASSERT_TRUE(line->wait_for_requests("/v2/bot/message/reply", 2, 5s));
     ASSERT_TRUE(wait_until([&] { return send(late).status == 200; }, 5s));
     EXPECT_TRUE(line->wait_for_requests("/v2/bot/message/reply", 3, 5s));
+}
+
+// A master, one replica and three sentinels on loopback; the bot finds the master through the
+// sentinels and confirms a ticket only once the replica has it.
+class SentinelFailover : public ::testing::Test {
+protected:
+    void SetUp() override {
+        master = std::make_unique<RedisServer>();
+        replica = std::make_unique<RedisServer>(
+            RedisServerOptions{.extra_args = {"--replicaof", "127.0.0.1", std::to_string(master->port())}});
+        std::string list;
+        for (int i = 0; i < 3; ++i) {
+            RedisSentinelOptions o;
+            o.master_port = master->port();
+            sentinels.push_back(std::make_unique<RedisSentinel>(o));
+            list += (i ? "," : "") + std::string("127.0.0.1:") + std::to_string(sentinels.back()->port());
+        }
+        ASSERT_TRUE(sentinels[0]->wait_until_knows(2, 1, 15s)) << sentinels[0]->output();
+        line = std::make_unique<FakeLine>();
+        BotProcess::Options options;
+        options.redis_url = master->url();
+        options.line_api_base_url = line->base_url();
+        options.env = {{"REDIS_SENTINELS", list}, {"REDIS_SENTINEL_MASTER", "m"}};
+        options.patch_config = [](json::Document& config) {
+            auto& a = config.GetAllocator();
+            config["redis"]["confirm_replicas"] = 1;
+            config["redis"]["lease_ttl_ms"] = 1000;
+            (void)a;
+        };
+        bot = std::make_unique<BotProcess>(options);
+        bot->start();
+    }
+    void TearDown() override {
+        if (HasFailure() && bot) std::cerr << "---- bot output ----\n" << bot->output() << "\n";
+        bot.reset();
+        line.reset();
+        sentinels.clear();
+        replica.reset();
+        master.reset();
+    }
+
+    std::optional<std::string> report(Resident& resident, double lat, std::string* transcript) {
+        Resident::Plan plan;
+        plan.text = "ไฟหน้าบ้านดับ";
+        plan.prefer = {"ดับทั้งต้น", "ยืนยัน", "แจ้งใหม่"};
+        plan.avoid = {"ยกเลิก", "แก้ไข", "ย้อนกลับ", "ติดตาม"};
+        plan.location = std::make_pair(lat, 103.87);
+        plan.image_bytes = sample_jpeg();
+        return resident.converse(kTicketId, plan, transcript);
+    }
+
+    std::unique_ptr<RedisServer> master, replica;
+    std::vector<std::unique_ptr<RedisSentinel>> sentinels;
+    std::unique_ptr<FakeLine> line;
+    std::unique_ptr<BotProcess> bot;
+};
+
+TEST_F(SentinelFailover, TheBotFollowsThePromotedReplicaAndNoConfirmedTicketIsLost) {
+    std::vector<std::string> ids;
+    std::vector<std::unique_ptr<Resident>> residents;
+    for (int i = 0; i < 3; ++i) {
+        residents.push_back(std::make_unique<Resident>(
+            *bot, *line, EventSource{"U0123456789abcdef0123456789abcf0" + std::to_string(i), ""}));
+        std::string transcript;
+        auto id = report(*residents.back(), 17.30 + 0.01 * i, &transcript);
+        ASSERT_TRUE(id) << transcript;
+        ids.push_back(*id);
+    }
+    auto failed_over_at = std::chrono::steady_clock::now();
+    master->kill9();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            auto address = sentinels[0]->master_address();
+            return address && address->second == replica->port();
+        },
+        20s))
+        << sentinels[0]->output();
+    ASSERT_TRUE(wait_until([&] { return bot->get("/readyz").status == 200; }, 20s));
+    auto followed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                             failed_over_at);
+    // Every ticket a resident was told about is on the new master.
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto tracked = residents[i]->say("ติดตามเรื่อง");
+        std::string all;
+        for (const auto& m : tracked) all += m.visible_text;
+        EXPECT_NE(all.find(ids[i]), std::string::npos) << all;
+    }
+    // And the service goes on: a new report is filed on the promoted replica.
+    Resident late(*bot, *line, EventSource{"U0123456789abcdef0123456789abcf09", ""});
+    std::string transcript;
+    auto id = report(late, 17.35, &transcript);
+    EXPECT_TRUE(id) << transcript;
+    std::cout << "[ figures  ] master killed -9; the bot was ready on the promoted replica after " << followed_ms.count()
+              << " ms\n";
 }
 
 }  // namespace
