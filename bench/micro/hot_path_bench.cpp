@@ -83,6 +83,12 @@ int main(int argc, char** argv) {
         keep(ok);
     });
 
+    const line::SignatureVerifier verifier(secret);
+    run_case(filter, "SignatureVerifier::verify (1 KiB body)", [&] {
+        bool ok = verifier.verify(body_1k, header_1k);
+        keep(ok);
+    });
+
     const std::string webhook = one_event_text_webhook();
     run_case(filter, "parse_webhook (one text event)", [&] {
         line::WebhookBody parsed;
