@@ -116,6 +116,23 @@ int main(int argc, char** argv) {
         keep(problem);
     });
 
+    templates::Values values{{"municipality_name", config.municipality_name},
+                             {"municipality_short_name", config.municipality_short_name},
+                             {"municipality_phone", config.municipality_phone},
+                             {"title", "เรื่องของท่าน"},
+                             {"body", "เรื่องเลขที่ 2026-000123 ได้รับแล้ว เจ้าหน้าที่จะติดต่อกลับภายใน 3 วันทำการ"},
+                             {"menu_prompt", config.text("menu_prompt")},
+                             {"alt_text", "เรื่องของท่าน"}};
+    run_case(filter, "TemplateLibrary::render_text (help, per-event values)", [&] {
+        std::string text = templates.render_text("help", values);
+        keep(text);
+    });
+    const std::vector<std::string> dynamic{templates.render_text("help", values)};
+    run_case(filter, "check_messages (help-sized flex, not pre-checked)", [&] {
+        auto problem = line::check_messages(dynamic);
+        keep(problem);
+    });
+
     const std::string user_id = "U4af4980629a1b2c3d4e5f60718293a4b";
     // A log line goes to stderr; sent to /dev/null here so the write costs a syscall but no terminal.
     int saved_stderr = dup(2);
