@@ -147,6 +147,12 @@ int main(int argc, char** argv) {
         log::debug("webhook", "event accepted",
                    {{"webhook_event_id", event.webhook_event_id}, {"user", log::mask_id(user_id)}, {"count", "1"}});
     });
+    run_case(filter, "log::debug, 3 fields (disabled, log::enabled guard)", [&] {
+        if (log::enabled(log::Level::debug)) {
+            log::debug("webhook", "event accepted",
+                       {{"webhook_event_id", event.webhook_event_id}, {"user", log::mask_id(user_id)}, {"count", "1"}});
+        }
+    });
     dup2(saved_stderr, 2);
     close(devnull);
     close(saved_stderr);
