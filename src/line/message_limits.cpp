@@ -47,8 +47,23 @@ Problem check_alt_text(const json::Value& message) {
     return std::nullopt;
 }
 
+// Counts the bytes a Writer would produce without keeping them: LINE's limits are on the compact JSON.
+struct CountingStream {
+    using Ch = char;
+    std::size_t bytes = 0;
+    void Put(char) { ++bytes; }
+    void Flush() {}
+};
+
+std::size_t compact_size(const json::Value& value) {
+    CountingStream counter;
+    rapidjson::Writer<CountingStream> writer(counter);
+    value.Accept(writer);
+    return counter.bytes;
+}
+
 Problem check_bubble(const json::Value& bubble, std::string_view where) {
-    std::size_t bytes = json::to_string(bubble).size();
+    std::size_t bytes = compact_size(bubble);
     if (bytes > kMaxBubbleBytes) {
         return std::string(where) + " is " + std::to_string(bytes) + " bytes of JSON, limit " +
                std::to_string(kMaxBubbleBytes);
@@ -72,7 +87,7 @@ Problem check_flex(const json::Value& message) {
     for (rapidjson::SizeType i = 0; i < bubbles->Size(); ++i) {
         if (auto p = check_bubble((*bubbles)[i], "carousel bubble " + std::to_string(i + 1))) return p;
     }
-    std::size_t bytes = json::to_string(*contents).size();
+    std::size_t bytes = compact_size(*contents);
     if (bytes > kMaxCarouselBytes) {
         return "carousel is " + std::to_string(bytes) + " bytes of JSON, limit " + std::to_string(kMaxCarouselBytes);
     }
