@@ -1,39 +1,57 @@
 #include "handlers/common/greeting_handler.h"
 
+#include <stdexcept>
+#include <utility>
+
 #include "handlers/common/main_menu.h"
+#include "line/message_limits.h"
 
 namespace thesaban::handlers {
 
+namespace {
+
+templates::Values common_values(const config::Config& config) {
+    return {{"municipality_name", config.municipality_name},
+            {"municipality_short_name", config.municipality_short_name},
+            {"municipality_phone", config.municipality_phone}};
+}
+
+std::string render_checked(const config::Config& config, const templates::TemplateLibrary& templates,
+                           const std::string& name, templates::Values values) {
+    auto message = templates.render(name, values);
+    attach_quick_reply(message, config.main_menu);
+    std::string text = json::to_string(message);
+    if (auto problem = line::precheck_message(text)) {
+        throw std::runtime_error("the " + name + " message breaks LINE's limits: " + *problem);
+    }
+    return text;
+}
+
+std::string render_help(const config::Config& config, const templates::TemplateLibrary& templates,
+                        bool unsupported_content) {
+    auto values = common_values(config);
+    values["title"] = config.text("help_title");
+    values["body"] = unsupported_content ? config.text("unsupported_message") : config.text("help_body");
+    values["menu_prompt"] = config.text("menu_prompt");
+    values["alt_text"] = config.text("help_alt");
+    return render_checked(config, templates, "help", std::move(values));
+}
+
+std::string render_welcome(const config::Config& config, const templates::TemplateLibrary& templates) {
+    auto values = common_values(config);
+    values["title"] = config.text("welcome_title");
+    values["body"] = config.text("welcome_body");
+    values["menu_prompt"] = config.text("menu_prompt");
+    values["alt_text"] = config.text("welcome_alt");
+    return render_checked(config, templates, "welcome", std::move(values));
+}
+
+}  // namespace
+
 GreetingHandler::GreetingHandler(const config::Config& config, const templates::TemplateLibrary& templates)
-    : config_(config), templates_(templates) {}
-
-templates::Values GreetingHandler::common_values() const {
-    return {{"municipality_name", config_.municipality_name},
-            {"municipality_short_name", config_.municipality_short_name},
-            {"municipality_phone", config_.municipality_phone}};
-}
-
-std::string GreetingHandler::welcome_message() const {
-    auto values = common_values();
-    values["title"] = config_.text("welcome_title");
-    values["body"] = config_.text("welcome_body");
-    values["menu_prompt"] = config_.text("menu_prompt");
-    values["alt_text"] = config_.text("welcome_alt");
-    auto message = templates_.render("welcome", values);
-    attach_quick_reply(message, config_.main_menu);
-    return json::to_string(message);
-}
-
-std::string GreetingHandler::help_message(bool unsupported_content) const {
-    auto values = common_values();
-    values["title"] = config_.text("help_title");
-    values["body"] = unsupported_content ? config_.text("unsupported_message") : config_.text("help_body");
-    values["menu_prompt"] = config_.text("menu_prompt");
-    values["alt_text"] = config_.text("help_alt");
-    auto message = templates_.render("help", values);
-    attach_quick_reply(message, config_.main_menu);
-    return json::to_string(message);
-}
+    : welcome_(render_welcome(config, templates)),
+      help_(render_help(config, templates, false)),
+      help_unsupported_(render_help(config, templates, true)) {}
 
 bool GreetingHandler::handle(const line::Event& event, Responder& out) {
     switch (event.kind) {

@@ -19,7 +19,7 @@ int64_t now_ms() {
 
 WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
                                  ChatRunner& runner, std::size_t max_events_in_flight)
-    : channel_secret_(std::move(channel_secret)),
+    : signature_(channel_secret),
       loops_(loops),
       runner_(runner),
       max_events_in_flight_(max_events_in_flight) {
@@ -36,7 +36,7 @@ std::size_t WebhookEndpoint::events_in_flight() const {
 }
 
 boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Request& request) {
-    if (!line::verify_signature(channel_secret_, request.body, request.header("x-line-signature"))) {
+    if (!signature_.verify(request.body, request.header("x-line-signature"))) {
         log::warn("webhook", "signature missing or wrong", {{"remote", request.remote_address}});
         co_return http::Response::json(401, R"({"message":"invalid signature"})");
     }

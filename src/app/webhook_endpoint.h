@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "http/http_message.h"
+#include "line/signature.h"
 #include "store/leased_inbox.h"
 
 namespace thesaban::runtime {
@@ -35,7 +36,7 @@ public:
     std::size_t events_in_flight() const;
 
 private:
-    std::string channel_secret_;
+    line::SignatureVerifier signature_;
     runtime::EventLoops& loops_;
     ChatRunner& runner_;
     std::size_t max_events_in_flight_;

@@ -4,14 +4,15 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 
 #include "core/json.h"
 
 namespace thesaban::log {
+namespace detail {
+std::atomic<int> min_level{static_cast<int>(Level::info)};
+}
+
 namespace {
-std::atomic<int> g_min_level{static_cast<int>(Level::info)};
-std::mutex g_write_mutex;
 
 const char* level_name(Level level) {
     switch (level) {
@@ -22,9 +23,38 @@ const char* level_name(Level level) {
     }
     return "info";
 }
+
+void write_digits(char* out, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+}
+
+// "2026-12-07T06:16:20.123Z". gmtime_r and the formatting run once a second per thread; within the
+// second only the milliseconds change.
+struct Stamp {
+    long long second = -1;
+    char text[25] = {};
+};
+
+const char* timestamp() {
+    thread_local Stamp stamp;
+    auto now = std::chrono::system_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    long long second = ms / 1000;
+    if (second != stamp.second) {
+        std::time_t secs = static_cast<std::time_t>(second);
+        std::tm tm{};
+        gmtime_r(&secs, &tm);
+        std::snprintf(stamp.text, sizeof stamp.text, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        stamp.second = second;
+    }
+    write_digits(stamp.text + 20, static_cast<int>(ms % 1000), 3);
+    return stamp.text;
+}
+
 }  // namespace
 
-void set_min_level(Level level) { g_min_level = static_cast<int>(level); }
+void set_min_level(Level level) { detail::min_level = static_cast<int>(level); }
 
 Level parse_level(std::string_view name) {
     if (name == "debug") return Level::debug;
@@ -34,35 +64,30 @@ Level parse_level(std::string_view name) {
 }
 
 void write(Level level, std::string_view component, std::string_view message, std::initializer_list<Field> fields) {
-    if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;
-    auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char stamp[64];
-    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-
-    json::StringBuffer buffer;
-    json::Writer writer(buffer);
+    if (!enabled(level)) return;
+    // One buffer per thread, reused: no allocation per line once it has grown to the longest line.
+    thread_local json::StringBuffer buffer;
+    thread_local json::Writer writer(buffer);
+    buffer.Clear();
+    writer.Reset(buffer);
     writer.StartObject();
     writer.Key("ts");
-    writer.String(stamp);
+    writer.String(timestamp());
     writer.Key("level");
     writer.String(level_name(level));
     writer.Key("component");
     json::write_string(writer, component);
     writer.Key("msg");
     json::write_string(writer, message);
-    for (const auto& [key, value] : fields) {
-        json::write_key(writer, key);
-        json::write_string(writer, value);
+    for (const auto& field : fields) {
+        json::write_key(writer, field.key());
+        json::write_string(writer, field.value());
     }
     writer.EndObject();
-    std::lock_guard lock(g_write_mutex);
+    buffer.Put('\n');
+    // One fwrite of the whole line: stderr is unbuffered, so this is one write(2), and the FILE lock
+    // keeps lines from different threads whole without a mutex of our own.
     std::fwrite(buffer.GetString(), 1, buffer.GetSize(), stderr);
-    std::fputc('\n', stderr);
 }
 
 std::string mask_id(std::string_view id) {

@@ -1,5 +1,10 @@
 #include "line/message_limits.h"
 
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
 #include "core/json.h"
 #include "core/text.h"
 
@@ -7,6 +12,30 @@ namespace thesaban::line {
 namespace {
 
 using Problem = std::optional<std::string>;
+
+// Messages that passed check_message, by length, so a lookup compares only same-length candidates.
+// Written at start-up, read on every send.
+struct Prechecked {
+    std::shared_mutex mutex;
+    std::unordered_map<std::size_t, std::vector<std::string>> by_size;
+    std::size_t count = 0;
+};
+Prechecked& prechecked() {
+    static Prechecked registry;
+    return registry;
+}
+
+bool is_prechecked(const std::string& message) {
+    auto& registry = prechecked();
+    std::shared_lock lock(registry.mutex);
+    if (registry.count == 0) return false;
+    auto it = registry.by_size.find(message.size());
+    if (it == registry.by_size.end()) return false;
+    for (const auto& known : it->second) {
+        if (std::memcmp(known.data(), message.data(), message.size()) == 0) return true;
+    }
+    return false;
+}
 
 std::string units_text(std::size_t units) { return std::to_string(units) + " UTF-16 units"; }
 
@@ -18,8 +47,23 @@ Problem check_alt_text(const json::Value& message) {
     return std::nullopt;
 }
 
+// Counts the bytes a Writer would produce without keeping them: LINE's limits are on the compact JSON.
+struct CountingStream {
+    using Ch = char;
+    std::size_t bytes = 0;
+    void Put(char) { ++bytes; }
+    void Flush() {}
+};
+
+std::size_t compact_size(const json::Value& value) {
+    CountingStream counter;
+    rapidjson::Writer<CountingStream> writer(counter);
+    value.Accept(writer);
+    return counter.bytes;
+}
+
 Problem check_bubble(const json::Value& bubble, std::string_view where) {
-    std::size_t bytes = json::to_string(bubble).size();
+    std::size_t bytes = compact_size(bubble);
     if (bytes > kMaxBubbleBytes) {
         return std::string(where) + " is " + std::to_string(bytes) + " bytes of JSON, limit " +
                std::to_string(kMaxBubbleBytes);
@@ -43,7 +87,7 @@ Problem check_flex(const json::Value& message) {
     for (rapidjson::SizeType i = 0; i < bubbles->Size(); ++i) {
         if (auto p = check_bubble((*bubbles)[i], "carousel bubble " + std::to_string(i + 1))) return p;
     }
-    std::size_t bytes = json::to_string(*contents).size();
+    std::size_t bytes = compact_size(*contents);
     if (bytes > kMaxCarouselBytes) {
         return "carousel is " + std::to_string(bytes) + " bytes of JSON, limit " + std::to_string(kMaxCarouselBytes);
     }
@@ -102,8 +146,20 @@ std::optional<std::string> check_messages(const std::vector<std::string>& messag
         return std::to_string(messages.size()) + " messages, limit " + std::to_string(kMaxMessagesPerRequest);
     }
     for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (is_prechecked(messages[i])) continue;
         if (auto p = check_message(messages[i])) return "message " + std::to_string(i + 1) + ": " + *p;
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> precheck_message(const std::string& message) {
+    if (auto p = check_message(message)) return p;
+    if (is_prechecked(message)) return std::nullopt;
+    auto& registry = prechecked();
+    std::unique_lock lock(registry.mutex);
+    if (registry.count >= kMaxPrecheckedMessages) return std::nullopt;
+    registry.by_size[message.size()].push_back(message);
+    ++registry.count;
     return std::nullopt;
 }
 

@@ -3,11 +3,14 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <array>
+#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 
 namespace thesaban::line {
 namespace {
@@ -64,7 +67,77 @@ std::optional<Mac> decode_mac(std::string_view text) {
     return mac;
 }
 
+// Owns an EVP_MAC_CTX; a null one means "failed".
+struct MacCtxDeleter {
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+
 }  // namespace
+
+struct SignatureVerifier::Keyed {
+    MacCtx ctx;  // HMAC-SHA256 with the channel secret set: copied once per thread, never used directly
+    uint64_t id = 0;
+};
+
+namespace {
+std::atomic<uint64_t> g_next_verifier_id{1};
+
+// Each thread keeps a copy of the last verifier's keyed context: re-initialising it without a key
+// only restores the prepared inner state, where a fresh copy costs several allocations. Ids, not
+// addresses, tell verifiers apart, since an address can be reused by a later verifier.
+struct ThreadMac {
+    uint64_t id = 0;
+    MacCtx ctx;
+};
+thread_local ThreadMac t_mac;
+}  // namespace
+
+SignatureVerifier::SignatureVerifier(std::string_view channel_secret) : keyed_(std::make_unique<Keyed>()) {
+    keyed_->id = g_next_verifier_id.fetch_add(1, std::memory_order_relaxed);
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) throw std::runtime_error("OpenSSL has no HMAC");
+    keyed_->ctx.reset(EVP_MAC_CTX_new(mac));
+    EVP_MAC_free(mac);  // the context holds its own reference
+    if (!keyed_->ctx) throw std::runtime_error("cannot allocate an HMAC context");
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+    static const unsigned char kEmpty = 0;
+    const auto* key = channel_secret.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(channel_secret.data());
+    if (!EVP_MAC_init(keyed_->ctx.get(), key, channel_secret.size(), params)) {
+        throw std::runtime_error("cannot key HMAC-SHA256 with the channel secret");
+    }
+}
+
+SignatureVerifier::~SignatureVerifier() = default;
+SignatureVerifier::SignatureVerifier(SignatureVerifier&&) noexcept = default;
+SignatureVerifier& SignatureVerifier::operator=(SignatureVerifier&&) noexcept = default;
+
+bool SignatureVerifier::verify(std::string_view body, std::string_view header_value) const {
+    if (header_value.empty() || !keyed_) return false;
+    auto received = decode_mac(header_value);
+    if (!received) return false;
+    // The keyed context stays read-only, so threads can share the verifier.
+    if (t_mac.id != keyed_->id || !t_mac.ctx) {
+        t_mac.ctx.reset(EVP_MAC_CTX_dup(keyed_->ctx.get()));
+        t_mac.id = t_mac.ctx ? keyed_->id : 0;
+        if (!t_mac.ctx) return false;
+    } else if (!EVP_MAC_init(t_mac.ctx.get(), nullptr, 0, nullptr)) {  // no key: back to the keyed state
+        t_mac.id = 0;
+        return false;
+    }
+    EVP_MAC_CTX* ctx = t_mac.ctx.get();
+    static const unsigned char kEmpty = 0;
+    const auto* data = body.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(body.data());
+    Mac expected{};
+    std::size_t length = 0;
+    if (!EVP_MAC_update(ctx, data, body.size()) ||
+        !EVP_MAC_final(ctx, expected.data(), &length, expected.size()) || length != kMacSize) {
+        t_mac.id = 0;  // a half-used context is not reused
+        return false;
+    }
+    return CRYPTO_memcmp(received->data(), expected.data(), kMacSize) == 0;
+}
 
 std::string compute_signature(std::string_view channel_secret, std::string_view body) {
     auto mac = hmac_sha256(channel_secret, body);

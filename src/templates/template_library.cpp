@@ -104,35 +104,35 @@ TemplateLibrary TemplateLibrary::load(const std::string& directory) {
 }
 
 void TemplateLibrary::add(const std::string& name, const std::string& json_text) {
-    json::Document doc;
+    auto doc = std::make_shared<json::Document>();
     std::string error;
-    if (!json::parse(json_text, doc, &error)) throw TemplateError("not valid JSON (" + error + ")");
-    if (!doc.IsObject() || !json::get_string(doc, "type")) throw TemplateError("must be a JSON object with a \"type\"");
-    sources_[name] = json_text;
+    if (!json::parse(json_text, *doc, &error)) throw TemplateError("not valid JSON (" + error + ")");
+    if (!doc->IsObject() || !json::get_string(*doc, "type")) throw TemplateError("must be a JSON object with a \"type\"");
+    parsed_[name] = std::move(doc);
 }
 
-bool TemplateLibrary::has(const std::string& name) const { return sources_.count(name) > 0; }
+bool TemplateLibrary::has(const std::string& name) const { return parsed_.count(name) > 0; }
 
 json::Document TemplateLibrary::render(const std::string& name, const Values& values) const {
-    auto it = sources_.find(name);
-    if (it == sources_.end()) throw TemplateError("no template named " + name);
+    auto it = parsed_.find(name);
+    if (it == parsed_.end()) throw TemplateError("no template named " + name);
     json::Document doc;
-    json::parse(it->second, doc);
+    doc.CopyFrom(*it->second, doc.GetAllocator());
     std::set<std::string> missing;
     substitute_all(doc, doc.GetAllocator(), values, missing);
     if (!missing.empty()) throw TemplateError("template " + name + " has no value for {{" + *missing.begin() + "}}");
 
     auto type = json::get_string(doc, "type").value_or("");
     if (type == "bubble" || type == "carousel") {
-        json::Document message;
-        message.SetObject();
-        auto& a = message.GetAllocator();
+        // The tree moves under the flex message within the same allocator: no second deep copy.
+        auto& a = doc.GetAllocator();
+        json::Value contents(rapidjson::kObjectType);
+        contents.Swap(doc);
+        doc.SetObject();
         auto alt = values.find("alt_text");
-        std::string alt_text = alt == values.end() ? name : alt->second;
-        message.AddMember("type", "flex", a);
-        message.AddMember("altText", json::make_string(alt_text, a), a);
-        message.AddMember("contents", json::Value(doc, a), a);
-        doc.Swap(message);
+        doc.AddMember("type", "flex", a);
+        doc.AddMember("altText", json::make_string(alt == values.end() ? std::string_view(name) : alt->second, a), a);
+        doc.AddMember("contents", contents, a);
     }
     auto alt = doc.FindMember("altText");
     if (alt != doc.MemberEnd() && alt->value.IsString()) {
@@ -150,12 +150,10 @@ std::string TemplateLibrary::render_text(const std::string& name, const Values& 
 }
 
 std::vector<std::string> TemplateLibrary::placeholders(const std::string& name) const {
-    auto it = sources_.find(name);
-    if (it == sources_.end()) return {};
-    json::Document doc;
-    json::parse(it->second, doc);
+    auto it = parsed_.find(name);
+    if (it == parsed_.end()) return {};
     std::set<std::string> names;
-    collect_placeholders(doc, names);
+    collect_placeholders(*it->second, names);
     return {names.begin(), names.end()};
 }
 

@@ -4,6 +4,7 @@
 // into the parsed strings and the result re-serialised, so quotes, backslashes and newlines in a
 // resident's text can never break the JSON.
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,7 +42,8 @@ public:
     std::vector<std::string> placeholders(const std::string& name) const;
 
 private:
-    std::map<std::string, std::string> sources_;
+    // Parsed once, when added; render copies the DOM instead of parsing the text again.
+    std::map<std::string, std::shared_ptr<const json::Document>> parsed_;
 };
 
 }  // namespace thesaban::templates

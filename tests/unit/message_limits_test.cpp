@@ -100,6 +100,27 @@ TEST(CheckMessages, QuickReply) {
               std::nullopt);
 }
 
+TEST(PrecheckMessage, RefusesWhatCheckMessagesRefuses) {
+    EXPECT_NE(precheck_message("not json"), std::nullopt);
+    EXPECT_NE(precheck_message(text_message(repeat("a", kMaxTextUnits + 1))), std::nullopt);
+    EXPECT_NE(precheck_message(flex(bubble(kMaxBubbleBytes + 1))), std::nullopt);
+    // Refused ones are not remembered: they stay refused at send time.
+    EXPECT_NE(check_messages({flex(bubble(kMaxBubbleBytes + 1))}), std::nullopt);
+}
+
+TEST(PrecheckMessage, OnlyTheIdenticalMessageSkipsTheCheck) {
+    std::string ok = with_quick_reply(13, "ไฟฟ้าดับ");
+    EXPECT_EQ(precheck_message(ok), std::nullopt);
+    EXPECT_EQ(precheck_message(ok), std::nullopt);  // twice is fine
+    EXPECT_EQ(check_messages({ok}), std::nullopt);
+    // Same length, one byte different (breaks the JSON): checked, hence refused.
+    std::string changed = ok;
+    changed[changed.size() - 1] = ']';
+    EXPECT_NE(check_messages({changed}), std::nullopt);
+    // The count limit still applies to pre-checked messages.
+    EXPECT_NE(check_messages(std::vector<std::string>(6, ok)), std::nullopt);
+}
+
 TEST(ClampText, CutsToUnitsWithoutSplitting) {
     EXPECT_EQ(clamp_text(std::string(6000, 'a')).size(), 5000u);
     EXPECT_EQ(clamp_text("a🍎", 2), "a");

@@ -620,6 +620,23 @@ TEST(Webhook, ThaiTextIsPreservedByteExactly) {
     EXPECT_EQ(message_of<TextMessage>(*parse_event(nul.raw_json)).text, std::string("a\0b", 3));
 }
 
+TEST(Webhook, BodyLargerThanTheStackPoolParsesWhole) {
+    // Past the parser's 8 KiB stack buffer the DOM continues in heap chunks.
+    std::string events;
+    for (int i = 0; i < 100; ++i) {
+        if (i) events += ",";
+        events += R"({"type":"message",)" + common_fields() + R"(,"message":{"id":")" + std::to_string(i) +
+                  R"(","type":"text","text":"แจ้งไฟฟ้าดับ ซอย )" + std::to_string(i) + R"("}})";
+    }
+    events += R"(,{"type":"message","message":{"id":"last","type":"text","text":"a\udc00"}})";
+    WebhookBody body;
+    ASSERT_EQ(parse_webhook(R"({"destination":"x","events":[)" + events + "]}", body), ParseStatus::ok);
+    ASSERT_EQ(body.events.size(), 101u);
+    EXPECT_EQ(message_of<TextMessage>(body.events[99]).text, "แจ้งไฟฟ้าดับ ซอย 99");
+    EXPECT_EQ(message_of<TextMessage>(body.events[100]).text, "a\xEF\xBF\xBD");
+    EXPECT_TRUE(parse_event(body.events[42].raw_json).has_value());
+}
+
 TEST(Webhook, SeveralEventsKeepTheirOrder) {
     WebhookBody body;
     std::string events = R"({"type":"follow",)" + common_fields() + R"(,"follow":{"isUnblocked":false}},)" +
