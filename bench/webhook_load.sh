@@ -4,28 +4,30 @@
 #
 #   bash bench/webhook_load.sh [--duration 30] [--connections 64] [--threads 1]
 #                              [--bot-cpus 0-1] [--load-cpus 0-1] [--events N] [--users 10000]
-#                              [--set key.path=JSON]... [--keep DIR]
+#                              [--set key.path=JSON]... [--keep DIR] [--rate N]
 #
 # What runs, all on loopback, in a temporary directory removed at the end (or kept in --keep DIR):
 #   - redis-server on a free port with the append-only file on and fsynced every second, as in
 #     deploy/redis.conf (no RDB snapshots during the run);
 #   - build/fake-line-api with --any-reply-token (the bench's reply tokens are not registered one
-#     by one) and --keep-requests 0 (it only counts calls, GET /__stats);
+#     by one), --keep-requests 0 (it only counts calls, GET /__stats) and --lean (message bodies
+#     not checked against LINE's schema, so the stand-in is not what is measured);
 #   - build/thesaban-bot with config/thesaban.example.jsonc as shipped (threads, pools, log level),
 #     only paths, the bind address and the LINE/Redis addresses changed;
-#   - wrk with bench/webhook_load.lua, which sends pre-generated webhooks (bench/make_webhooks.py):
+#   - wrk with bench/webhook_load.lua (or, with --rate N, autocannon at a fixed N webhooks a second
+#     with bench/fixed_rate.mjs; installed from bench/package-lock.json by npm), which sends pre-generated webhooks (bench/make_webhooks.py):
 #     each a text message "สวัสดี" with its own webhookEventId and reply token from one of
 #     --users users, signed with the channel secret (x-line-signature, HMAC-SHA256). The bot
-#     stores each event in Redis (one EVALSHA), answers 200, then a worker looks up the
-#     conversation in Redis, replies with the help message through the fake LINE API and marks
-#     the event done in Redis.
+#     stores each event in the leased inbox (one script call for all the webhooks its loop accepted
+#     in the same turn), answers 200, then runs the event on the same loop: the conversation from
+#     Redis, the help message as a reply through the fake LINE API, the event completed in Redis.
 # --set changes one configuration value for an experiment (e.g. --set worker_threads=16,
 # --set server.threads=1); say so with the figures.
 # Pinning (taskset): the bot on --bot-cpus, wrk, redis-server and the fake LINE API on
 # --load-cpus. Default: everything shares CPUs 0-1, because this machine has only two cores;
 # `--bot-cpus 1 --load-cpus 0` gives the bot one core to itself.
 #
-# Reported: wrk's requests/s, latency p50/p90/p99/p99.9, non-2xx answers; then, after waiting for
+# Reported: the bot's start-up time (exec to listening) and its RSS (peak and at the end), wrk's requests/s, latency p50/p90/p99/p99.9, non-2xx answers; then, after waiting for
 # the bot to drain its queue, the replies the fake LINE API answered 200, the events left in the
 # Redis inbox, and the end-to-end processing rate (LINE calls / time from the first request to the
 # last reply). Exits non-zero, loudly, when any answer was not 2xx, a socket error occurred, the
@@ -36,7 +38,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 
-duration=30 connections=64 threads=1 bot_cpus=0-1 load_cpus=0-1 events="" users=10000 keep="" sets=()
+duration=30 connections=64 threads=1 bot_cpus=0-1 load_cpus=0-1 events="" users=10000 keep="" sets=() rate=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) duration=$2; shift 2 ;;
@@ -48,12 +50,14 @@ while [[ $# -gt 0 ]]; do
         --users) users=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
         --set) sets+=("$2"); shift 2 ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        --rate) rate=$2; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 # Enough distinct events for 40,000 requests a second (well above the target); the Lua script
 # stops rather than repeat one.
+if [[ -n "$rate" ]]; then events=${events:-$((duration * rate * 11 / 10 + 1000))}; fi
 events=${events:-$((duration * 40000))}
 
 die() { echo "webhook_load: FAIL: $*" >&2; exit 1; }
@@ -61,6 +65,10 @@ die() { echo "webhook_load: FAIL: $*" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then
     echo "webhook_load: installing wrk" >&2
     apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+if [[ -n "$rate" && ! -d bench/node_modules/autocannon ]]; then
+    echo "webhook_load: installing autocannon (npm ci in bench/)" >&2
+    (cd bench && npm ci --no-audit --no-fund >/dev/null)
 fi
 for tool in redis-server redis-cli python3 curl taskset; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -104,7 +112,7 @@ pids+=($redis_pid)
 wait_for 10 redis-cli -p "$redis_port" ping || die "redis-server did not start ($work/redis.log)"
 
 # The fake LINE API; its first stdout line names its port.
-taskset -c "$load_cpus" build/fake-line-api --port 0 --token "$token" --any-reply-token --keep-requests 0 \
+taskset -c "$load_cpus" build/fake-line-api --port 0 --token "$token" --any-reply-token --keep-requests 0 --lean \
     >"$work/fake-line.log" 2>&1 &
 line_pid=$!
 pids+=($line_pid)
@@ -156,8 +164,18 @@ LINE_CHANNEL_SECRET=$secret LINE_CHANNEL_ACCESS_TOKEN=$token \
     REDIS_URL=redis://127.0.0.1:$redis_port/0 PORT=0 \
     taskset -c "$bot_cpus" build/thesaban-bot --config "$work/thesaban.json" >"$work/bot.log" 2>&1 &
 bot_pid=$!
+launched_ns=$(date +%s%N)
 pids+=($bot_pid)
-wait_for 15 grep -q '"msg":"listening"' "$work/bot.log" || die "the bot did not start: $(tail -5 "$work/bot.log")"
+# Start-up: from exec to the "listening" line (polled every millisecond, so ±1 ms).
+deadline=$((SECONDS + 15))
+until grep -q '"msg":"listening"' "$work/bot.log"; do
+    ((SECONDS < deadline)) || die "the bot did not start: $(tail -5 "$work/bot.log")"
+    sleep 0.001
+done
+startup_ms=$(( ($(date +%s%N) - launched_ns) / 1000000 ))
+rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
+rss_at_start=$(rss_kib "$bot_pid" VmRSS)
+echo "BENCH startup_ms=$startup_ms rss_at_start_kib=$rss_at_start" >&2
 bot_port=$(sed -n 's/.*"msg":"listening","port":"\([0-9]*\)".*/\1/p' "$work/bot.log" | head -1)
 
 # Signed webhooks, all stamped with the moment wrk will start (generation runs at ~90,000 a
@@ -176,7 +194,7 @@ stat_count() {  # stat_count PATH STATUS: calls the fake LINE API answered with 
     curl -sf "http://127.0.0.1:$line_port/__stats" |
         python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], {}).get(sys.argv[2], 0))' "$1" "$2"
 }
-inbox_left() { redis-cli -p "$redis_port" zcard thesaban:webhook:inbox:order; }
+inbox_left() { redis-cli -p "$redis_port" hlen '{thesaban:inbox}:events'; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
 switches() {  # voluntary + involuntary context switches of all the process's threads
@@ -188,11 +206,18 @@ for name in bot redis line; do
     case $name in bot) pid=$bot_pid ;; redis) pid=$redis_pid ;; line) pid=$line_pid ;; esac
     cpu_before[$name]=$(cpu_ticks "$pid")
 done
-echo "webhook_load: wrk -t$threads -c$connections -d${duration}s --latency on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
 start_ns=$(date +%s%N)
-BENCH_WEBHOOKS="$work/webhooks.tsv" BENCH_THREADS=$threads \
-    taskset -c "$load_cpus" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
-    -s bench/webhook_load.lua "http://127.0.0.1:$bot_port" >"$work/wrk.out" 2>&1 || die "wrk failed: $(cat "$work/wrk.out")"
+if [[ -n "$rate" ]]; then
+    echo "webhook_load: autocannon at a fixed $rate/s, -c$connections, ${duration}s on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
+    BENCH_WEBHOOKS="$work/webhooks.tsv" taskset -c "$load_cpus" node bench/fixed_rate.mjs \
+        "http://127.0.0.1:$bot_port" "$rate" "$duration" "$connections" >"$work/wrk.out" 2>&1 ||
+        die "autocannon failed: $(cat "$work/wrk.out")"
+else
+    echo "webhook_load: wrk -t$threads -c$connections -d${duration}s --latency on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
+    BENCH_WEBHOOKS="$work/webhooks.tsv" BENCH_THREADS=$threads \
+        taskset -c "$load_cpus" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
+        -s bench/webhook_load.lua "http://127.0.0.1:$bot_port" >"$work/wrk.out" 2>&1 || die "wrk failed: $(cat "$work/wrk.out")"
+fi
 wrk_end_ns=$(date +%s%N)
 cat "$work/wrk.out"
 
@@ -236,6 +261,9 @@ for name in bot redis line; do
 done
 cpu_line+=" bot_context_switches_per_event=$(python3 -c "print(round(($(switches "$bot_pid") - $bot_switches_before) / max($requests, 1), 1))")"
 echo "$cpu_line (wrk: see its own figure; the fake LINE API stands in for LINE's servers)"
+echo "BENCH bot_startup_ms=$startup_ms rss_kib start=$rss_at_start peak=$(rss_kib "$bot_pid" VmHWM) end=$(rss_kib "$bot_pid" VmRSS) users=$users"
+pushes=$(curl -sf "http://127.0.0.1:$line_port/__stats" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).get("/v2/bot/message/push", {}).values()))')
+echo "BENCH answered replies=$replies pushes=$pushes"
 echo "BENCH conditions: nproc=$(nproc) load_before_end=$(cut -d' ' -f1-3 /proc/loadavg) bot_cpus=$bot_cpus load_cpus=$load_cpus"
 if grep -q '"level":"error"' "$work/bot.log"; then
     echo "webhook_load: the bot logged errors:" >&2

@@ -198,7 +198,7 @@ int run_bot(const config::Config& config) {
     EventProcessor processor({&follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting},
                              delivery);
 
-    runtime::EventLoops loops(loop_count(config));
+    runtime::EventLoops loops(loop_count(config), config.server.fibers_per_loop);
     ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
     WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight);
     LeaseKeeper lease_keeper(loops, inbox, runner);

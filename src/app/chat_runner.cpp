@@ -36,7 +36,7 @@ void ChatRunner::run(runtime::Loop& loop, std::string chat, line::Event first) {
 
 void ChatRunner::start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun) {
     loop.events_in_flight.fetch_add(1, std::memory_order_relaxed);
-    runtime::spawn_fiber(loop, [this, &loop, chat = std::move(chat), event = std::move(first), rerun]() mutable {
+    runtime::spawn_fiber_bounded(loop, [this, &loop, chat = std::move(chat), event = std::move(first), rerun]() mutable {
         run_chat(std::move(chat), std::move(event), rerun);
         loop.events_in_flight.fetch_sub(1, std::memory_order_relaxed);
     });

@@ -559,6 +559,7 @@ Config load_config(const std::string& path, const Environment& env, bool require
     server.read("bind_address", config.server.bind_address, true);
     server.read("threads", config.server.threads, 0, 64);
     server.read("max_events_in_flight", config.server.max_events_in_flight, 1, 10000000);
+    server.read("fibers_per_loop", config.server.fibers_per_loop, 1, 100000);
     server.read("max_connections", config.server.max_connections, 1, 1000000);
     server.read("body_limit_bytes", config.server.body_limit_bytes, 1024, 64 * 1024 * 1024);
     server.read_duration("header_timeout_ms", config.server.header_timeout, 100, 600000);

@@ -85,6 +85,9 @@ struct ServerConfig {
     std::size_t max_connections = 4096;
     // Events this process may be working on at once; past it /webhook answers 503 and LINE redelivers.
     std::size_t max_events_in_flight = 10000;
+    // Of those, how many run at once on each event loop (each holds a fiber stack); the rest wait
+    // their turn in memory. The loops are CPU-bound well below this.
+    std::size_t fibers_per_loop = 128;
     std::size_t body_limit_bytes = 1024 * 1024;
     std::chrono::milliseconds header_timeout{10000};
     std::chrono::milliseconds body_timeout{15000};

@@ -5,6 +5,7 @@
 // takes a lock, hops threads or waits on a condition variable.
 #include <atomic>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -39,6 +40,12 @@ struct Loop {
     std::unique_ptr<line::AsyncHttpClient> http;
     // Events this loop is working on; read by other threads only for back-pressure and shutdown.
     std::atomic<std::size_t> events_in_flight{0};
+
+    // spawn_fiber_bounded's state, touched only on the loop's thread: at most `fiber_limit` such
+    // fibers at once, the rest wait in order for one of them to end.
+    std::size_t fiber_limit = 128;
+    std::size_t bounded_fibers = 0;
+    std::deque<std::function<void()>> waiting_fibers;
 };
 
 // The loop whose thread calls this, or nullptr on any other thread (CLI tools, pool threads).
@@ -46,7 +53,8 @@ Loop* current_loop();
 
 class EventLoops {
 public:
-    explicit EventLoops(std::size_t count);
+    // `fibers_per_loop`: see Loop::fiber_limit.
+    explicit EventLoops(std::size_t count, std::size_t fibers_per_loop = 128);
     ~EventLoops();
 
     std::size_t size() const { return loops_.size(); }

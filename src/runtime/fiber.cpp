@@ -79,6 +79,27 @@ void spawn_fiber(Loop& loop, std::function<void()> body) {
         [](std::exception_ptr) {});
 }
 
+void spawn_fiber_bounded(Loop& loop, std::function<void()> body) {
+    if (loop.bounded_fibers >= loop.fiber_limit) {
+        loop.waiting_fibers.push_back(std::move(body));
+        return;
+    }
+    ++loop.bounded_fibers;
+    spawn_fiber(loop, [&loop, body = std::move(body)]() mutable {
+        struct Next {
+            Loop& loop;
+            ~Next() {  // also when body throws
+                --loop.bounded_fibers;
+                if (loop.waiting_fibers.empty()) return;
+                auto next = std::move(loop.waiting_fibers.front());
+                loop.waiting_fibers.pop_front();
+                spawn_fiber_bounded(loop, std::move(next));  // from a fiber: posted, starts clean
+            }
+        } next{loop};
+        body();
+    });
+}
+
 void sleep_for(std::chrono::milliseconds duration) {
     if (!in_fiber()) {
         std::this_thread::sleep_for(duration);

@@ -1,4 +1,4 @@
-// fake-line-api --port P [--token T] [--reply-token-ttl-ms MS] [--any-reply-token] [--keep-requests N]: the project's
+// fake-line-api --port P [--token T] [--reply-token-ttl-ms MS] [--any-reply-token] [--lean] [--keep-requests N]: the project's
 // fake LINE Messaging API for integration tests (see README.md).
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +11,7 @@
 namespace {
 int usage() {
     std::cerr << "usage: fake-line-api --port P [--token T] [--reply-token-ttl-ms MS] [--any-reply-token]"
-                 " [--keep-requests N]\n";
+                 " [--lean] [--keep-requests N]\n";
     return 2;
 }
 }  // namespace
@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
         std::string arg = argv[i];
         if (arg == "--any-reply-token") {  // benchmarks: see Options::any_reply_token
             options.any_reply_token = true;
+            continue;
+        }
+        if (arg == "--lean") {  // benchmarks: see Options::lean
+            options.lean = true;
             continue;
         }
         if (i + 1 >= argc) return usage();
