@@ -3,6 +3,22 @@
 -- so no two requests carry the same event. A thread that runs out of lines stops (the shell
 -- script then reports that the run was cut short) rather than resend an event the bot would drop
 -- as a duplicate with a cheap 200.
+--
+-- Fixed rate ($BENCH_RATE webhooks a second over all threads): each request takes the next free
+-- send slot of its thread's schedule (one every threads/rate seconds) and waits for it with wrk's
+-- delay(), so the load does not follow the bot's speed; the latency wrk reports is still that of
+-- each request from its send to its answer. wrk's delay has millisecond steps: requests leave in
+-- small bursts at each millisecond, as a busy LINE delivers them.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock_id, bench_timespec *tp);
+]]
+local now_ts = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, now_ts)  -- CLOCK_MONOTONIC
+  return tonumber(now_ts.tv_sec) * 1000 + tonumber(now_ts.tv_nsec) / 1e6
+end
 local threads = {}
 local counter = 0
 
@@ -15,9 +31,16 @@ end
 local file, stride
 exhausted = 0  -- a global, so that done() can read it with thread:get
 
+local interval_ms, next_slot_ms
+
 function init(args)
   file = assert(io.open(os.getenv("BENCH_WEBHOOKS"), "r"))
   stride = tonumber(os.getenv("BENCH_THREADS"))
+  local rate = tonumber(os.getenv("BENCH_RATE") or "")
+  if rate and rate > 0 then
+    interval_ms = stride * 1000 / rate
+    next_slot_ms = now_ms()
+  end
   for _ = 1, id do file:read("*l") end
   exhausted = 0
 end
@@ -26,6 +49,17 @@ local function next_line()
   local line = file:read("*l")
   for _ = 2, stride do file:read("*l") end
   return line
+end
+
+if (tonumber(os.getenv("BENCH_RATE") or "") or 0) > 0 then
+  function delay()
+    local now = now_ms()
+    if next_slot_ms < now - 1000 then next_slot_ms = now - 1000 end  -- never a burst to catch up a second
+    next_slot_ms = next_slot_ms + interval_ms
+    local wait = next_slot_ms - now
+    if wait < 0 then return 0 end
+    return wait
+  end
 end
 
 function request()

@@ -14,8 +14,8 @@
 #     not checked against LINE's schema, so the stand-in is not what is measured);
 #   - build/thesaban-bot with config/thesaban.example.jsonc as shipped (threads, pools, log level),
 #     only paths, the bind address and the LINE/Redis addresses changed;
-#   - wrk with bench/webhook_load.lua (or, with --rate N, autocannon at a fixed N webhooks a second
-#     with bench/fixed_rate.mjs; installed from bench/package-lock.json by npm), which sends pre-generated webhooks (bench/make_webhooks.py):
+#   - wrk with bench/webhook_load.lua (with --rate N at a fixed N webhooks a second over all
+#     connections, instead of as fast as the bot answers), which sends pre-generated webhooks (bench/make_webhooks.py):
 #     each a text message "สวัสดี" with its own webhookEventId and reply token from one of
 #     --users users, signed with the channel secret (x-line-signature, HMAC-SHA256). The bot
 #     stores each event in the leased inbox (one script call for all the webhooks its loop accepted
@@ -65,10 +65,6 @@ die() { echo "webhook_load: FAIL: $*" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then
     echo "webhook_load: installing wrk" >&2
     apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
-if [[ -n "$rate" && ! -d bench/node_modules/autocannon ]]; then
-    echo "webhook_load: installing autocannon (npm ci in bench/)" >&2
-    (cd bench && npm ci --no-audit --no-fund >/dev/null)
 fi
 for tool in redis-server redis-cli python3 curl taskset; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -206,18 +202,12 @@ for name in bot redis line; do
     case $name in bot) pid=$bot_pid ;; redis) pid=$redis_pid ;; line) pid=$line_pid ;; esac
     cpu_before[$name]=$(cpu_ticks "$pid")
 done
+rate_note="" && [[ -n "$rate" ]] && rate_note=" at a fixed $rate/s"
+echo "webhook_load: wrk -t$threads -c$connections -d${duration}s --latency$rate_note on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
 start_ns=$(date +%s%N)
-if [[ -n "$rate" ]]; then
-    echo "webhook_load: autocannon at a fixed $rate/s, -c$connections, ${duration}s on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
-    BENCH_WEBHOOKS="$work/webhooks.tsv" taskset -c "$load_cpus" node bench/fixed_rate.mjs \
-        "http://127.0.0.1:$bot_port" "$rate" "$duration" "$connections" >"$work/wrk.out" 2>&1 ||
-        die "autocannon failed: $(cat "$work/wrk.out")"
-else
-    echo "webhook_load: wrk -t$threads -c$connections -d${duration}s --latency on CPUs $load_cpus; bot on CPUs $bot_cpus" >&2
-    BENCH_WEBHOOKS="$work/webhooks.tsv" BENCH_THREADS=$threads \
-        taskset -c "$load_cpus" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
-        -s bench/webhook_load.lua "http://127.0.0.1:$bot_port" >"$work/wrk.out" 2>&1 || die "wrk failed: $(cat "$work/wrk.out")"
-fi
+BENCH_WEBHOOKS="$work/webhooks.tsv" BENCH_THREADS=$threads BENCH_RATE=$rate \
+    taskset -c "$load_cpus" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
+    -s bench/webhook_load.lua "http://127.0.0.1:$bot_port" >"$work/wrk.out" 2>&1 || die "wrk failed: $(cat "$work/wrk.out")"
 wrk_end_ns=$(date +%s%N)
 cat "$work/wrk.out"
 
