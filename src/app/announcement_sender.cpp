@@ -27,6 +27,7 @@ AnnouncementSender::AnnouncementSender(store::RedisAnnouncementStore& store, lin
 AnnouncementSender::~AnnouncementSender() { stop(); }
 
 void AnnouncementSender::start() { loop_.start(); }
+void AnnouncementSender::start_on(runtime::Loop& loop) { loop_.start_on(loop); }
 void AnnouncementSender::stop() { loop_.stop(); }
 void AnnouncementSender::wake() { loop_.wake(); }
 

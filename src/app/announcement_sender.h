@@ -1,5 +1,5 @@
 #pragma once
-// Delivers announcements (src/store/redis_announcement_store.h) to LINE on its own thread, like
+// Delivers announcements (src/store/redis_announcement_store.h) to LINE in the background (a fiber on an event loop), like
 // OutboxWorker: it wakes when one is queued in this process and otherwise polls (scheduled ones
 // coming due, retries). An announcement is planned once when it first comes due (a broadcast: one
 // chunk; a topic: its subscribers minus the unfollowed, in chunks of 500, each with its own retry
@@ -16,6 +16,10 @@
 #include "handlers/announcements/news_ports.h"
 #include "line/messaging_api.h"
 #include "store/redis_announcement_store.h"
+
+namespace thesaban::runtime {
+struct Loop;
+}
 
 namespace thesaban::app {
 
@@ -38,11 +42,12 @@ public:
     AnnouncementSender& operator=(const AnnouncementSender&) = delete;
     ~AnnouncementSender();  // stop()
 
-    void start();
+    void start();  // a thread of its own (tools, tests)
+    void start_on(runtime::Loop& loop);  // a fiber on the bot's event loop
     void stop();
     void wake();
 
-    // handlers::AnnouncementPublisher: stores it (due at send_at or now) and wakes the thread.
+    // handlers::AnnouncementPublisher: stores it (due at send_at or now) and wakes the sender.
     std::string publish(const announcements::Draft& draft, const std::string& created_by,
                         const std::string& idempotency_key) override;
 

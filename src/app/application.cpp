@@ -289,8 +289,10 @@ int run_bot(const config::Config& config) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     lease_keeper.start();
-    outbox_worker.start();
-    announcement_sender.start();
+    // On the loops, like the webhooks: their pushes go over the loops' LINE connections, their
+    // waits are timers.
+    outbox_worker.start_on(loops.at(0));
+    announcement_sender.start_on(loops.at(loops.size() - 1));
     // Tests and operators read the port from this line (PORT=0 picks a free one).
     log::info("app", "listening",
               {{"port", std::to_string(server.port())},
@@ -317,14 +319,15 @@ int run_bot(const config::Config& config) {
     });
     signal_context.run();
 
+    // Their passes finish on the loops, so before these stop.
+    outbox_worker.stop();
+    announcement_sender.stop();
     loops.run_on_each([](runtime::Loop& loop) {
         if (loop.http) loop.http->stop();
         if (loop.redis) loop.redis->stop();
     });
     loops.stop();
     loops.join();
-    outbox_worker.stop();
-    announcement_sender.stop();
     blocking.stop();
     const auto& stats = runner.stats();
     log::info("app", "stopped",

@@ -29,6 +29,11 @@ void OutboxWorker::start() {
     loop_.start();
 }
 
+void OutboxWorker::start_on(runtime::Loop& loop) {
+    outbox_.set_on_enqueued([this] { wake(); });
+    loop_.start_on(loop);
+}
+
 void OutboxWorker::stop() {
     // Unset first: once it returns no push can call into this worker any more.
     outbox_.set_on_enqueued({});

@@ -1,5 +1,5 @@
 #pragma once
-// Delivers the outbox (store/outbox.h) to LINE on its own thread. It wakes as soon as something is
+// Delivers the outbox (store/outbox.h) to LINE, as a fiber on an event loop (or on a thread). It wakes as soon as something is
 // enqueued in this process and otherwise polls (entries from other processes, retries coming due).
 // Delivered and permanently refused (4xx other than 429) entries are removed; anything else (5xx,
 // 429, no answer) is tried again later with exponential backoff, never dropped. Every attempt for an
@@ -10,6 +10,10 @@
 #include "app/polling_loop.h"
 #include "line/messaging_api.h"
 #include "store/outbox.h"
+
+namespace thesaban::runtime {
+struct Loop;
+}
 
 namespace thesaban::app {
 
@@ -29,7 +33,8 @@ public:
     OutboxWorker& operator=(const OutboxWorker&) = delete;
     ~OutboxWorker();  // stop()
 
-    void start();
+    void start();  // a thread of its own (tools, tests)
+    void start_on(runtime::Loop& loop);  // a fiber on the bot's event loop
     // Finishes the send in progress, then joins. Safe to call twice.
     void stop();
     void wake();

@@ -1,15 +1,23 @@
 #pragma once
-// The background thread the outbox and the announcement sender share: it runs one pass after
-// another, straight on while a pass filled its batch, else after `interval` or as soon as wake()
-// is called. A pass that throws (Redis down) is logged and tried again on the next round, so the
-// work stays where it is stored and nothing is dropped.
+// The background work the outbox and the announcement sender share: one pass after another,
+// straight on while a pass filled its batch, else after `interval` or as soon as wake() is called.
+// In the bot it runs as a fiber on an event loop (start_on), so a pass's Redis and LINE calls go
+// over that loop's pipelined connections and waiting is a timer, never a parked thread; tools and
+// tests may give it a thread of its own (start). A pass that throws (Redis down) is logged and
+// tried again on the next round, so the work stays where it is stored and nothing is dropped.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+
+namespace thesaban::runtime {
+struct Loop;
+}
 
 namespace thesaban::app {
 
@@ -22,8 +30,12 @@ public:
     PollingLoop& operator=(const PollingLoop&) = delete;
     ~PollingLoop();  // stop()
 
+    // On a thread of its own.
     void start();
-    // Lets the pass in progress finish, then joins. Safe to call twice.
+    // As a fiber on `loop` (which must be running, or start later); call from any thread.
+    void start_on(runtime::Loop& loop);
+    // Lets the pass in progress finish, then returns (joins the thread, or waits for the fiber).
+    // Safe to call twice; not from the loop the passes run on.
     void stop();
     void wake();
     // stop() has been called: a pass working through a batch can leave the rest for the next start.
@@ -31,6 +43,8 @@ public:
 
 private:
     void run();
+    void run_in_fiber();
+    bool take_wake_or_stop();
 
     const std::string component_;
     const std::size_t batch_;
@@ -42,6 +56,13 @@ private:
     bool woken_ = false;
     bool stopping_ = false;
     std::thread thread_;
+
+    // Fiber mode: the loop, its wake-up timer while a fiber waits (touched on the loop's thread
+    // only), and the fiber's end.
+    runtime::Loop* loop_ = nullptr;
+    struct Timer;
+    std::shared_ptr<Timer> timer_;
+    std::future<void> fiber_done_;
 };
 
 // Wait before the next try after `failed_attempts` failures (≥ 1): `first`, doubling, capped at `max`.
