@@ -30,6 +30,7 @@ end
 
 local file, stride
 exhausted = 0  -- a global, so that done() can read it with thread:get
+refused = 0    -- 503s: the bot's back-pressure (LINE would redeliver those events later)
 
 local interval_ms, next_slot_ms
 
@@ -43,6 +44,7 @@ function init(args)
   end
   for _ = 1, id do file:read("*l") end
   exhausted = 0
+  refused = 0
 end
 
 local function next_line()
@@ -75,6 +77,10 @@ function request()
     line:sub(tab + 1))
 end
 
+function response(status, headers, body)
+  if status == 503 then refused = refused + 1 end
+end
+
 function done(summary, latency, requests)
   local non2xx = 0
   -- wrk counts 4xx/5xx answers as status errors
@@ -89,4 +95,8 @@ function done(summary, latency, requests)
   local out = 0
   for _, t in ipairs(threads) do out = out + (t:get("exhausted") or 0) end
   io.write(string.format("BENCH exhausted=%d\n", out))
+  local r = 0
+  for _, t in ipairs(threads) do r = r + (t:get("refused") or 0) end
+  io.write(string.format("BENCH refused_503=%d accepted_200=%d accepted_per_s=%.1f\n", r, summary.requests - r,
+    (summary.requests - r) / (summary.duration / 1e6)))
 end

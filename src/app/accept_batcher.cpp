@@ -43,12 +43,13 @@ void AcceptBatcher::flush() {
     auto call = inbox_.accept_call(records, now_ms_());
     std::size_t count = records.size();
     loop_.redis->eval(*call.script, std::move(call.keys), std::move(call.args),
-                      [waiters, count](boost::system::error_code ec, store::RedisReply reply) {
+                      [this, waiters, count](boost::system::error_code ec, store::RedisReply reply) {
                           std::exception_ptr error;
                           std::vector<store::Admission> admissions;
                           try {
                               if (ec) throw store::RedisUnavailable("redis: " + ec.message());
-                              admissions = store::LeasedInbox::read_accept(reply, count);
+                              admissions = store::LeasedInbox::read_accept(reply, count, &pending_seen_);
+                              pending_seen_at_ms_ = now_ms_();
                           } catch (...) {
                               error = std::current_exception();
                           }

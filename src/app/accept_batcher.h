@@ -24,6 +24,10 @@ public:
 
     std::size_t calls() const { return calls_; }  // script calls made, for tests
 
+    // The inbox's backlog (all processes) as the last accept saw it; the loop's thread only.
+    std::size_t pending_seen() const { return pending_seen_; }
+    int64_t pending_seen_at_ms() const { return pending_seen_at_ms_; }
+
 private:
     using Handler = boost::asio::any_completion_handler<void(std::exception_ptr, std::vector<store::Admission>)>;
     struct Waiter {
@@ -41,6 +45,8 @@ private:
     std::vector<Waiter> waiters_;
     bool flush_posted_ = false;
     std::size_t calls_ = 0;
+    std::size_t pending_seen_ = 0;
+    int64_t pending_seen_at_ms_ = 0;
 };
 
 }  // namespace thesaban::app

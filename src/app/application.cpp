@@ -200,7 +200,8 @@ int run_bot(const config::Config& config) {
 
     runtime::EventLoops loops(loop_count(config), config.server.fibers_per_loop);
     ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
-    WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight);
+    WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight,
+                            config.server.max_pending_events);
     LeaseKeeper lease_keeper(loops, inbox, runner);
     // Reading a photo file (up to 10 MiB from disk) and the admin API may block: a small pool of
     // their own, so they never delay a webhook. Each kind of request has its own cap.

@@ -11,6 +11,9 @@
 #include "runtime/event_loops.h"
 
 namespace thesaban::app {
+namespace {
+constexpr int64_t kBacklogFigureLifetimeMs = 250;
+}
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -18,11 +21,13 @@ int64_t now_ms() {
 }
 
 WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
-                                 ChatRunner& runner, std::size_t max_events_in_flight)
+                                 ChatRunner& runner, std::size_t max_events_in_flight,
+                                 std::size_t max_pending_events)
     : signature_(channel_secret),
       loops_(loops),
       runner_(runner),
-      max_events_in_flight_(max_events_in_flight) {
+      max_events_in_flight_(max_events_in_flight),
+      max_pending_events_(max_pending_events) {
     for (std::size_t i = 0; i < loops.size(); ++i)
         batchers_.push_back(std::make_unique<AcceptBatcher>(loops.at(i), inbox, &now_ms));
 }
@@ -50,10 +55,16 @@ boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Reque
 
     runtime::Loop* loop = runtime::current_loop();
     if (!loop) co_return http::Response::json(500, R"({"message":"not on an event loop"})");
-    if (events_in_flight() >= max_events_in_flight_) {
-        // Past the bound the events would wait longer than their reply tokens live: let LINE hold them.
+    // Past either bound the events would wait longer than their reply tokens live: let LINE hold
+    // them. The backlog is the figure the loop's last accept brought back; a stale one lets the
+    // next webhook through to look again (a quarter of a second), so the 503s end once it drains.
+    AcceptBatcher& batcher = *batchers_[loop->index];
+    bool backlog_full = batcher.pending_seen() >= max_pending_events_ &&
+                        now_ms() - batcher.pending_seen_at_ms() < kBacklogFigureLifetimeMs;
+    if (backlog_full || events_in_flight() >= max_events_in_flight_) {
         log::warn("webhook", "too much work pending, asking LINE to redeliver",
-                  {{"in_flight", std::to_string(events_in_flight())}});
+                  {{"in_flight", std::to_string(events_in_flight())},
+                   {"pending", std::to_string(batcher.pending_seen())}});
         co_return http::Response::json(503, R"({"message":"busy, retry later"})");
     }
 
@@ -67,7 +78,7 @@ boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Reque
     }
     std::vector<store::Admission> admissions;
     try {
-        admissions = co_await batchers_[loop->index]->accept(records);
+        admissions = co_await batcher.accept(records);
     } catch (const std::exception& e) {
         log::error("webhook", "cannot store events, asking LINE to redeliver", {{"error", e.what()}});
         co_return http::Response::json(503, R"({"message":"temporarily unavailable"})");

@@ -28,7 +28,7 @@ int64_t now_ms();
 class WebhookEndpoint {
 public:
     WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
-                    ChatRunner& runner, std::size_t max_events_in_flight);
+                    ChatRunner& runner, std::size_t max_events_in_flight, std::size_t max_pending_events);
     ~WebhookEndpoint();
     boost::asio::awaitable<http::Response> handle(const http::Request& request);
 
@@ -40,6 +40,7 @@ private:
     runtime::EventLoops& loops_;
     ChatRunner& runner_;
     std::size_t max_events_in_flight_;
+    std::size_t max_pending_events_;
     std::vector<std::unique_ptr<AcceptBatcher>> batchers_;  // one per loop
 };
 

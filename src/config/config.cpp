@@ -560,6 +560,7 @@ Config load_config(const std::string& path, const Environment& env, bool require
     server.read("threads", config.server.threads, 0, 64);
     server.read("max_events_in_flight", config.server.max_events_in_flight, 1, 10000000);
     server.read("fibers_per_loop", config.server.fibers_per_loop, 1, 100000);
+    server.read("max_pending_events", config.server.max_pending_events, 1, 100000000);
     server.read("max_connections", config.server.max_connections, 1, 1000000);
     server.read("body_limit_bytes", config.server.body_limit_bytes, 1024, 64 * 1024 * 1024);
     server.read_duration("header_timeout_ms", config.server.header_timeout, 100, 600000);

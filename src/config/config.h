@@ -88,6 +88,10 @@ struct ServerConfig {
     // Of those, how many run at once on each event loop (each holds a fiber stack); the rest wait
     // their turn in memory. The loops are CPU-bound well below this.
     std::size_t fibers_per_loop = 128;
+    // Events stored and not yet answered, all processes together (the inbox's backlog); past it
+    // /webhook answers 503 and LINE redelivers later. Keep it to a few seconds of work: events
+    // that wait longer than a reply token lives (a minute) are answered by push.
+    std::size_t max_pending_events = 5000;
     std::size_t body_limit_bytes = 1024 * 1024;
     std::chrono::milliseconds header_timeout{10000};
     std::chrono::milliseconds body_timeout{15000};

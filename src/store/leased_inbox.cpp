@@ -7,7 +7,8 @@ namespace {
 
 // KEYS[1] events (hash id → json), KEYS[2] leases (hash chat → owner), KEYS[3] activity (zset chat →
 // last ms); ARGV[1] key base, ARGV[2] dedup ttl s, ARGV[3] now ms, ARGV[4] owner, then (id, chat,
-// json) triples. Returns per event 0 duplicate, 1 run now, 2 queued.
+// json) triples. Returns per event 0 duplicate, 1 run now, 2 queued; then the events pending in all
+// (stored, not completed), for back-pressure.
 const std::string kAcceptScript = R"lua(
 local base, ttl, now, owner = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local out = {}
@@ -26,6 +27,7 @@ for i = 5, #ARGV, 3 do
     out[#out + 1] = 0
   end
 end
+out[#out + 1] = redis.call('HLEN', KEYS[1])
 return out
 )lua";
 
@@ -163,22 +165,27 @@ ScriptCall LeasedInbox::accept_call(const std::vector<InboxRecord>& records, int
     return call;
 }
 
-std::vector<Admission> LeasedInbox::read_accept(const RedisReply& reply, std::size_t count) {
+std::vector<Admission> LeasedInbox::read_accept(const RedisReply& reply, std::size_t count, std::size_t* pending) {
     throw_if_error(reply, "accept");
-    if (reply.type != RedisReply::Type::array || reply.elements.size() != count) throw bad_shape("accept");
+    if (reply.type != RedisReply::Type::array || reply.elements.size() != count + 1) throw bad_shape("accept");
     std::vector<Admission> out;
     out.reserve(count);
-    for (const auto& e : reply.elements) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto& e = reply.elements[i];
         if (e.type != RedisReply::Type::integer || e.integer < 0 || e.integer > 2) throw bad_shape("accept");
         out.push_back(e.integer == 1 ? Admission::run_now : e.integer == 2 ? Admission::queued : Admission::duplicate);
     }
+    const auto& total = reply.elements[count];
+    if (total.type != RedisReply::Type::integer || total.integer < 0) throw bad_shape("accept");
+    if (pending) *pending = static_cast<std::size_t>(total.integer);
     return out;
 }
 
-std::vector<Admission> LeasedInbox::accept(const std::vector<InboxRecord>& records, int64_t now_ms) {
+std::vector<Admission> LeasedInbox::accept(const std::vector<InboxRecord>& records, int64_t now_ms,
+                                           std::size_t* pending) {
     if (records.empty()) return {};
     auto call = accept_call(records, now_ms);
-    return read_accept(redis_.eval(*call.script, call.keys, call.args), records.size());
+    return read_accept(redis_.eval(*call.script, call.keys, call.args), records.size(), pending);
 }
 
 Completion LeasedInbox::complete(const std::string& chat, const std::string& event_id, int64_t now_ms) {

@@ -68,10 +68,14 @@ public:
     std::chrono::milliseconds lease_ttl() const { return lease_ttl_; }
 
     ScriptCall accept_call(const std::vector<InboxRecord>& records, int64_t now_ms) const;
-    // One admission per record. Throws RedisUnavailable for an error reply, std::runtime_error for a
-    // reply of the wrong shape (then nothing is assumed about the events: LINE gets a 503 and redelivers).
-    static std::vector<Admission> read_accept(const RedisReply& reply, std::size_t count);
-    std::vector<Admission> accept(const std::vector<InboxRecord>& records, int64_t now_ms);
+    // One admission per record, and in `pending` the events stored and not yet completed (all
+    // processes) once these were added. Throws RedisUnavailable for an error reply,
+    // std::runtime_error for a reply of the wrong shape (then nothing is assumed about the events:
+    // LINE gets a 503 and redelivers).
+    static std::vector<Admission> read_accept(const RedisReply& reply, std::size_t count,
+                                              std::size_t* pending = nullptr);
+    std::vector<Admission> accept(const std::vector<InboxRecord>& records, int64_t now_ms,
+                                  std::size_t* pending = nullptr);
 
     // The event is done: removed, and the chat's next event returned (or the chat released).
     Completion complete(const std::string& chat, const std::string& event_id, int64_t now_ms);

@@ -195,6 +195,28 @@ TEST_F(BackPressure, PastTheBoundWebhooksGet503AndLineRedeliversLater) {
     EXPECT_TRUE(line->wait_for_requests("/v2/bot/message/reply", 3, 5s));
 }
 
+class BacklogBound : public BotTest {
+protected:
+    void patch_config(json::Document& config) override {
+        config["server"]["max_pending_events"] = 3;
+        config["server"]["threads"] = 1;  // the figure is per loop: one loop sees every accept here
+    }
+};
+
+TEST_F(BacklogBound, PastTheInboxBacklogWebhooksGet503UntilItDrains) {
+    // One resident's three messages: the first waits on a slow reply, the other two queue behind it.
+    line->add_fault(R"({"path":"/v2/bot/message/reply","delayMs":1500,"count":1})");
+    EventSource a{"U0123456789abcdef0123456789abcb01", ""}, b{"U0123456789abcdef0123456789abcb02", ""};
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(send(text_event(a, "สวัสดี", reply_token_for(a))).status, 200);
+    auto other = text_event(b, "สวัสดี", reply_token_for(b));
+    EXPECT_EQ(send(other).status, 503) << "three events stored and unanswered: the backlog is full";
+    // The slow reply ends, the queued two follow; then LINE's redelivery is taken and answered.
+    ASSERT_TRUE(line->wait_for_requests("/v2/bot/message/reply", 3, 10s));
+    ASSERT_TRUE(wait_until([&] { return send(other).status == 200; }, 5s));
+    EXPECT_TRUE(line->wait_for_requests("/v2/bot/message/reply", 4, 5s));
+    EXPECT_EQ(line->requests_to("/v2/bot/message/push").size(), 0u);
+}
+
 // A master, one replica and three sentinels on loopback; the bot finds the master through the
 // sentinels and confirms a ticket only once the replica has it.
 class SentinelFailover : public ::testing::Test {

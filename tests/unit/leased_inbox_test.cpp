@@ -38,6 +38,19 @@ TEST_F(LeasedInboxTest, FirstEventOfAChatRunsLaterOnesQueueDuplicatesAreDropped)
     EXPECT_EQ(a.pending(), 3u);
 }
 
+TEST_F(LeasedInboxTest, AcceptTellsTheBacklogOfAllProcessesForBackPressure) {
+    a.heartbeat();
+    b.heartbeat();
+    std::size_t pending = 99;
+    a.accept({{"e1", "U1", "{}"}, {"e2", "U1", "{}"}}, 1000, &pending);
+    EXPECT_EQ(pending, 2u);
+    b.accept({{"e3", "U2", "{}"}, {"e1", "U1", "{}"}}, 1001, &pending);
+    EXPECT_EQ(pending, 3u) << "the duplicate is not counted again";
+    a.complete("U1", "e1", 1002);
+    b.accept({{"e4", "U3", "{}"}}, 1003, &pending);
+    EXPECT_EQ(pending, 3u) << "a completed event no longer counts";
+}
+
 TEST_F(LeasedInboxTest, CompletionHandsOverTheChatsNextEventInOrderThenReleases) {
     a.heartbeat();
     b.heartbeat();
@@ -140,6 +153,12 @@ TEST(LeasedInboxReply, WrongShapesAreRefusedNotGuessed) {
     RedisReply short_array;
     short_array.type = RedisReply::Type::array;
     EXPECT_THROW(LeasedInbox::read_accept(short_array, 2), std::runtime_error);
+    RedisReply no_backlog;  // an admission but not the backlog figure after it
+    no_backlog.type = RedisReply::Type::array;
+    no_backlog.elements.resize(1);
+    no_backlog.elements[0].type = RedisReply::Type::integer;
+    no_backlog.elements[0].integer = 1;
+    EXPECT_THROW(LeasedInbox::read_accept(no_backlog, 1), std::runtime_error);
     RedisReply error;
     error.type = RedisReply::Type::error;
     error.str = "OOM command not allowed";
