@@ -9,7 +9,7 @@
 namespace thesaban::app {
 namespace net = boost::asio;
 
-AcceptBatcher::AcceptBatcher(runtime::Loop& loop, store::LeasedInbox& inbox, NowMs now_ms)
+AcceptBatcher::AcceptBatcher(runtime::Loop& loop, store::LeasedQueue& inbox, NowMs now_ms)
     : loop_(loop), inbox_(inbox), now_ms_(now_ms) {}
 
 net::awaitable<std::vector<store::Admission>> AcceptBatcher::accept(std::vector<store::InboxRecord> records) {
@@ -48,7 +48,7 @@ void AcceptBatcher::flush() {
                           std::vector<store::Admission> admissions;
                           try {
                               if (ec) throw store::RedisUnavailable("redis: " + ec.message());
-                              admissions = store::LeasedInbox::read_accept(reply, count, &pending_seen_);
+                              admissions = store::LeasedQueue::read_accept(reply, count, &pending_seen_);
                               pending_seen_at_ms_ = now_ms_();
                           } catch (...) {
                               error = std::current_exception();

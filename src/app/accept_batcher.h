@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 
 namespace thesaban::runtime {
 struct Loop;
@@ -18,7 +18,7 @@ namespace thesaban::app {
 class AcceptBatcher {
 public:
     using NowMs = int64_t (*)();
-    AcceptBatcher(runtime::Loop& loop, store::LeasedInbox& inbox, NowMs now_ms);
+    AcceptBatcher(runtime::Loop& loop, store::LeasedQueue& inbox, NowMs now_ms);
     // Throws store::RedisUnavailable when the events could not be stored (the caller answers 503).
     boost::asio::awaitable<std::vector<store::Admission>> accept(std::vector<store::InboxRecord> records);
 
@@ -39,7 +39,7 @@ private:
     void flush();
 
     runtime::Loop& loop_;
-    store::LeasedInbox& inbox_;
+    store::LeasedQueue& inbox_;
     NowMs now_ms_;
     std::vector<store::InboxRecord> records_;
     std::vector<Waiter> waiters_;

@@ -1,7 +1,7 @@
 #pragma once
-// Delivers announcements (src/store/redis_announcement_store.h) to LINE in the background (a fiber on an event loop), like
-// OutboxWorker: it wakes when one is queued in this process and otherwise polls (scheduled ones
-// coming due, retries). An announcement is planned once when it first comes due (a broadcast: one
+// Delivers announcements (src/store/redis_announcement_store.h) to LINE in the background, as a
+// fiber on an event loop (app/polling_loop.h): it wakes when one is queued in this process and
+// otherwise polls (scheduled ones coming due, retries). An announcement is planned once when it first comes due (a broadcast: one
 // chunk; a topic: its subscribers minus the unfollowed, in chunks of 500, each with its own retry
 // key), then sent chunk by chunk; each chunk's state is stored before the next goes, so a restart
 // resumes exactly the chunks not yet sent, with the same retry keys (a chunk LINE had already

@@ -17,7 +17,7 @@
 #include "app/delivery.h"
 #include "app/event_processor.h"
 #include "app/lease_keeper.h"
-#include "app/outbox_worker.h"
+#include "app/outbox_sender.h"
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
 #include "core/random.h"
@@ -48,7 +48,7 @@
 #include "runtime/loop_http.h"
 #include "runtime/loop_redis.h"
 #include "store/async_redis.h"
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 #include "store/outbox.h"
 #include "store/redis_announcement_store.h"
 #include "store/redis_conversation_store.h"
@@ -142,14 +142,15 @@ int run_bot(const config::Config& config) {
     const store::RedisOptions redis_settings = redis_options(config);
     // On the event loops every Redis command and LINE call suspends a fiber on the loop's own
     // connection; the blocking pool and client serve the threads that are not loops (/media, /qr,
-    // /admin on the bounded pool, the outbox worker, the announcement sender).
+    // /admin on the bounded pool, the command-line tools).
     store::RedisPool blocking_redis(redis_settings);
     runtime::LoopRedis redis(blocking_redis);
     line::HttpClient blocking_http;
     runtime::LoopHttpTransport http_transport(blocking_http);
     line::HttpMessagingApi api(http_transport, api_options(config));
-    store::LeasedInbox inbox(redis, config.redis.key_prefix,
-                             std::chrono::duration_cast<std::chrono::seconds>(config.redis.dedup_ttl), process_owner(),
+    const std::string owner = process_owner();
+    store::LeasedQueue inbox(redis, config.redis.key_prefix,
+                             std::chrono::duration_cast<std::chrono::seconds>(config.redis.dedup_ttl), owner,
                              config.redis.lease_ttl);
 
     // Stores and services the conversations work through.
@@ -158,8 +159,7 @@ int run_bot(const config::Config& config) {
     ticket_store.confirm_on_replicas(config.redis.confirm_replicas, config.redis.confirm_timeout);
     store::RedisConversationStore conversations(
         redis, config.redis.key_prefix, std::chrono::duration_cast<std::chrono::seconds>(config.conversation_idle));
-    store::RedisOutbox outbox(redis, config.redis.key_prefix);
-    OutboxWorker outbox_worker(outbox, api, OutboxWorker::Options{});
+    store::RedisOutbox outbox(redis, config.redis.key_prefix, owner, config.redis.lease_ttl);
     media::LineMediaStore media_store(api, config.data_dir, config.public_base_url, config.max_photo_bytes);
     line::CachedProfileLookup profiles(api);
     handlers::KeywordIntentClassifier classifier(config.intents);
@@ -202,7 +202,17 @@ int run_bot(const config::Config& config) {
     ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
     WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight,
                             config.server.max_pending_events);
-    LeaseKeeper lease_keeper(loops, inbox, runner);
+    OutboxSender outbox_sender(loops, outbox, api, OutboxSender::Options{});
+    // Before any event can push: a push whose recipient is leased to us must find its sender (it
+    // waits in the loop's queue until the loop runs).
+    outbox_sender.start();
+    LeaseKeeper lease_keeper(
+        loops, {{"inbox", &inbox,
+                 [&](runtime::Loop& loop, store::LeasedEvent leased) { runner.resume(loop, std::move(leased)); },
+                 [&] { return inbox.adopt_legacy(500); }},
+                {"outbox", &outbox.queue(),
+                 [&](runtime::Loop&, store::LeasedEvent leased) { outbox_sender.run(std::move(leased)); },
+                 [&] { return outbox.adopt_legacy(); }}});
     // Reading a photo file (up to 10 MiB from disk) and the admin API may block: a small pool of
     // their own, so they never delay a webhook. Each kind of request has its own cap.
     BlockingPool blocking(2);
@@ -292,7 +302,6 @@ int run_bot(const config::Config& config) {
     lease_keeper.start();
     // On the loops, like the webhooks: their pushes go over the loops' LINE connections, their
     // waits are timers.
-    outbox_worker.start_on(loops.at(0));
     announcement_sender.start_on(loops.at(loops.size() - 1));
     // Tests and operators read the port from this line (PORT=0 picks a free one).
     log::info("app", "listening",
@@ -316,12 +325,12 @@ int run_bot(const config::Config& config) {
         if (webhook.events_in_flight() > 0)
             log::warn("app", "events unfinished at shutdown; they stay in the inbox for the next process",
                       {{"count", std::to_string(webhook.events_in_flight())}});
+        outbox_sender.stop();
         lease_keeper.stop_and_resign();
     });
     signal_context.run();
 
-    // Their passes finish on the loops, so before these stop.
-    outbox_worker.stop();
+    // Its passes finish on the loops, so before these stop.
     announcement_sender.stop();
     loops.run_on_each([](runtime::Loop& loop) {
         if (loop.http) loop.http->stop();

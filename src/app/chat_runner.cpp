@@ -26,7 +26,7 @@ std::optional<line::Event> read_stored_event(const store::LeasedEvent& leased) {
     return event;
 }
 
-ChatRunner::ChatRunner(EventProcessor& processor, store::LeasedInbox& inbox,
+ChatRunner::ChatRunner(EventProcessor& processor, store::LeasedQueue& inbox,
                        std::chrono::milliseconds reply_token_lifetime, NowMs now_ms)
     : processor_(processor), inbox_(inbox), reply_token_lifetime_(reply_token_lifetime), now_ms_(now_ms) {}
 

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "line/webhook.h"
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 
 namespace thesaban::runtime {
 struct Loop;
@@ -32,7 +32,7 @@ struct ChatRunnerStats {
 class ChatRunner {
 public:
     using NowMs = int64_t (*)();
-    ChatRunner(EventProcessor& processor, store::LeasedInbox& inbox, std::chrono::milliseconds reply_token_lifetime,
+    ChatRunner(EventProcessor& processor, store::LeasedQueue& inbox, std::chrono::milliseconds reply_token_lifetime,
                NowMs now_ms);
 
     // On `loop`'s thread: runs the chat's events from `first` on in a fiber of that loop.
@@ -49,7 +49,7 @@ private:
     store::Completion complete_until_recorded(const std::string& chat, const std::string& event_id);
 
     EventProcessor& processor_;
-    store::LeasedInbox& inbox_;
+    store::LeasedQueue& inbox_;
     std::chrono::milliseconds reply_token_lifetime_;
     NowMs now_ms_;
     ChatRunnerStats stats_;

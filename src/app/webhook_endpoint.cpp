@@ -20,7 +20,7 @@ int64_t now_ms() {
         .count();
 }
 
-WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
+WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedQueue& inbox,
                                  ChatRunner& runner, std::size_t max_events_in_flight,
                                  std::size_t max_pending_events)
     : signature_(channel_secret),

@@ -12,7 +12,7 @@
 
 #include "http/http_message.h"
 #include "line/signature.h"
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 
 namespace thesaban::runtime {
 class EventLoops;
@@ -27,7 +27,7 @@ int64_t now_ms();
 
 class WebhookEndpoint {
 public:
-    WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedInbox& inbox,
+    WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedQueue& inbox,
                     ChatRunner& runner, std::size_t max_events_in_flight, std::size_t max_pending_events);
     ~WebhookEndpoint();
     boost::asio::awaitable<http::Response> handle(const http::Request& request);

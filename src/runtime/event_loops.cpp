@@ -26,7 +26,7 @@ EventLoops::EventLoops(std::size_t count, std::size_t fibers_per_loop) {
     if (count == 0) count = 1;
     for (std::size_t i = 0; i < count; ++i) {
         loops_.push_back(std::make_unique<Loop>(i));
-        loops_.back()->fiber_limit = fibers_per_loop == 0 ? 1 : fibers_per_loop;
+        loops_.back()->event_fibers.limit = fibers_per_loop == 0 ? 1 : fibers_per_loop;
     }
 }
 

@@ -24,6 +24,14 @@ namespace thesaban::runtime {
 
 class StackPool;
 
+// A bound on fibers of one kind running on one loop (spawn_fiber_bounded): the others wait, in
+// order, for one to end. Touched only on its loop's thread.
+struct FiberGate {
+    std::size_t limit = 128;
+    std::size_t running = 0;
+    std::deque<std::function<void()>> waiting;
+};
+
 struct Loop {
     explicit Loop(std::size_t index);
     ~Loop();
@@ -34,18 +42,16 @@ struct Loop {
     // Declared first, destroyed last: suspended fibers are unwound when the context and the clients
     // holding their completions go, and give their stacks back here.
     std::unique_ptr<StackPool> stacks;
+    // Before the context, so they outlive the fibers it unwinds: the events' fibers (ChatRunner),
+    // at most server.fibers_per_loop at once, and the background sends' (OutboxSender).
+    FiberGate event_fibers;
+    FiberGate background_fibers;
     boost::asio::io_context ioc{1};  // concurrency hint 1: one thread, Asio takes no locks
     // Made on the loop's own thread; destroyed before the context whose sockets they hold.
     std::unique_ptr<store::AsyncRedis> redis;
     std::unique_ptr<line::AsyncHttpClient> http;
     // Events this loop is working on; read by other threads only for back-pressure and shutdown.
     std::atomic<std::size_t> events_in_flight{0};
-
-    // spawn_fiber_bounded's state, touched only on the loop's thread: at most `fiber_limit` such
-    // fibers at once, the rest wait in order for one of them to end.
-    std::size_t fiber_limit = 128;
-    std::size_t bounded_fibers = 0;
-    std::deque<std::function<void()>> waiting_fibers;
 };
 
 // The loop whose thread calls this, or nullptr on any other thread (CLI tools, pool threads).
@@ -53,7 +59,7 @@ Loop* current_loop();
 
 class EventLoops {
 public:
-    // `fibers_per_loop`: see Loop::fiber_limit.
+    // `fibers_per_loop`: see Loop::event_fibers.
     explicit EventLoops(std::size_t count, std::size_t fibers_per_loop = 128);
     ~EventLoops();
 

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -79,25 +80,35 @@ void spawn_fiber(Loop& loop, std::function<void()> body) {
         [](std::exception_ptr) {});
 }
 
-void spawn_fiber_bounded(Loop& loop, std::function<void()> body) {
-    if (loop.bounded_fibers >= loop.fiber_limit) {
-        loop.waiting_fibers.push_back(std::move(body));
+void spawn_fiber_bounded(Loop& loop, FiberGate& gate, std::function<void()> body) {
+    if (gate.running >= gate.limit) {
+        gate.waiting.push_back(std::move(body));
         return;
     }
-    ++loop.bounded_fibers;
-    spawn_fiber(loop, [&loop, body = std::move(body)]() mutable {
+    ++gate.running;
+    spawn_fiber(loop, [&loop, &gate, body = std::move(body)]() mutable {
         struct Next {
             Loop& loop;
-            ~Next() {  // also when body throws
-                --loop.bounded_fibers;
-                if (loop.waiting_fibers.empty()) return;
-                auto next = std::move(loop.waiting_fibers.front());
-                loop.waiting_fibers.pop_front();
-                spawn_fiber_bounded(loop, std::move(next));  // from a fiber: posted, starts clean
+            FiberGate& gate;
+            ~Next() {
+                --gate.running;
+                // Unwound with its loop at shutdown: start nothing on a context being destroyed.
+                if (std::uncaught_exceptions() > 0 || gate.waiting.empty()) return;
+                auto next = std::move(gate.waiting.front());
+                gate.waiting.pop_front();
+                spawn_fiber_bounded(loop, gate, std::move(next));  // from a fiber: posted, starts clean
             }
-        } next{loop};
-        body();
+        } next{loop, gate};
+        try {
+            body();
+        } catch (const std::exception& e) {
+            log::error("runtime", "fiber failed", {{"error", e.what()}});
+        }
     });
+}
+
+void spawn_fiber_bounded(Loop& loop, std::function<void()> body) {
+    spawn_fiber_bounded(loop, loop.event_fibers, std::move(body));
 }
 
 void sleep_for(std::chrono::milliseconds duration) {

@@ -17,6 +17,7 @@
 namespace thesaban::runtime {
 
 struct Loop;
+struct FiberGate;
 using Yield = boost::asio::basic_yield_context<boost::asio::io_context::executor_type>;
 
 namespace detail {
@@ -44,10 +45,12 @@ inline bool in_fiber() { return detail::current_yield() != nullptr; }
 // `body` is logged, never propagated to the loop.
 void spawn_fiber(Loop& loop, std::function<void()> body);
 
-// As spawn_fiber, but at most `loop.fiber_limit` of these run on the loop at once; the others wait,
-// in the order they came, for one to end. A backlog of events then costs each its event, not a
-// suspended fiber's stack: 10,000 chats waiting on Redis or LINE would otherwise hold 10,000 stacks
-// (about 20 KiB touched each) while the CPU can only use a few dozen. Loop's thread only.
+// As spawn_fiber, but at most `gate.limit` of the fibers started through `gate` run at once; the
+// others wait, in the order they came, for one to end. A backlog then costs each item its data,
+// not a suspended fiber's stack: 10,000 chats waiting on Redis or LINE would otherwise hold 10,000
+// stacks (about 20 KiB touched each) while the CPU can only use a few dozen. Loop's thread only;
+// `gate` belongs to `loop`. Without a gate: the loop's event_fibers.
+void spawn_fiber_bounded(Loop& loop, FiberGate& gate, std::function<void()> body);
 void spawn_fiber_bounded(Loop& loop, std::function<void()> body);
 
 // For port implementations: `start(yield)` starts one asynchronous operation with `yield` as its

@@ -1,7 +1,7 @@
 #pragma once
 // `store::Redis` for code that runs on the event loops: inside a fiber, a command goes out on the
 // loop's own pipelined connection and the fiber waits for the reply; on any other thread (CLI tools,
-// the pool behind /media and /admin, the outbox worker) it goes to the blocking pool. Every store
+// the pool behind /media and /admin, the command-line tools) it goes to the blocking pool. Every store
 // (tickets, conversations, tax notices) is written against `store::Redis` and works unchanged on both.
 #include "store/redis.h"
 

@@ -1,13 +1,11 @@
 #pragma once
-// Durable pushes. `push` only stores the message (one Lua script: HSETNX by dedup key + ZADD of its
-// due time), so it is cheap, safe to repeat, and survives a crash or a LINE outage; OutboxWorker
-// (src/app/outbox_worker.h) delivers it. A worker claims due entries by moving their due time into
-// the future (a lease), so two workers, or two processes, never send the same entry at once, and an
-// entry whose worker died is sent again when its lease runs out (with the same retry key, so LINE
-// answers 409 instead of delivering it twice).
-//
-// Keys, under the prefix: outbox:entries (hash dedup key → entry JSON), outbox:due (zset dedup key by
-// due time), outbox:sent:{dedup key} (a day: the same dedup key enqueued again after delivery is a no-op).
+// Durable pushes, in order per recipient, on the bot's one durable queue (store/leased_queue.h,
+// the queue named "outbox"; the recipient is its chat). `push` stores the message under its dedup
+// key (a key seen within a day is ignored) and, when no process holds that recipient, leases it to
+// this process in the same script and hands the entry to whoever set_on_ready (the sender,
+// app/outbox_sender.h) to send at once; otherwise the push waits behind the recipient's earlier
+// ones. A sender that dies leaves its recipients to the lease keeper's take-over in another
+// process, with the same retry key, so LINE answers 409 instead of delivering twice.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "handlers/common/ports.h"
+#include "store/leased_queue.h"
 #include "store/redis.h"
 
 namespace thesaban::store {
@@ -25,43 +24,43 @@ struct OutboxEntry {
     std::string to;
     std::vector<std::string> messages;  // LINE message objects as JSON text
     std::string dedup_key;
-    int attempts = 0;        // failed sends so far
-    int64_t next_at_ms = 0;  // when it is due (again)
 };
 
 class RedisOutbox final : public handlers::Notifier {
 public:
     using NowMs = std::function<int64_t()>;
-    // `now_ms` defaults to the system clock.
-    RedisOutbox(Redis& redis, std::string key_prefix, NowMs now_ms = {});
+    // `owner` and `lease_ttl` as for the inbox: this process's id and how long a silent one keeps
+    // its recipients. `now_ms` defaults to the system clock.
+    RedisOutbox(Redis& redis, const std::string& key_prefix, std::string owner, std::chrono::milliseconds lease_ttl,
+                NowMs now_ms = {});
 
-    // Stores the push, due now; a dedup key already stored (or delivered within a day) is ignored.
+    // Stores the push; a dedup key already stored or sent within a day is ignored.
     // Throws RedisUnavailable: the caller must not consider the message sent.
     void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) override;
     // As push; true when the entry was new.
     bool enqueue(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key);
 
-    // Up to `limit` entries due now, leased for `lease`: nobody else claims them before it runs out.
-    std::vector<OutboxEntry> claim_due(std::size_t limit, std::chrono::milliseconds lease);
-    // Delivered, or refused for good.
-    void remove(const std::string& dedup_key);
-    // Stores the entry's attempts and makes it due at its next_at_ms; ignored when it was removed.
-    void reschedule(const OutboxEntry& entry);
-    std::size_t size();
+    // Called, on the pushing thread, with each entry this process must now send (its recipient was
+    // free and is now leased to us). Empty to unset; not called once unset returns.
+    void set_on_ready(std::function<void(LeasedEvent)> callback);
+
+    LeasedQueue& queue() { return queue_; }
+    std::size_t size() { return queue_.pending(); }
     int64_t now_ms() const { return now_ms_(); }
 
-    // Called after each new entry (the worker's wake-up); empty to unset. Not called once unset returns.
-    void set_on_enqueued(std::function<void()> callback);
+    // Moves the pushes that the previous release's outbox (prefix + "outbox:entries") still holds
+    // into the queue, as recipients nobody holds (the take-over sends them). Returns how many moved.
+    std::size_t adopt_legacy();
 
 private:
     Redis& redis_;
-    std::string entries_key_;
-    std::string due_key_;
-    std::string sent_prefix_;
+    std::string legacy_entries_key_;
+    std::string legacy_due_key_;
+    LeasedQueue queue_;
     NowMs now_ms_;
 
     std::mutex callback_mutex_;
-    std::function<void()> on_enqueued_;
+    std::function<void(LeasedEvent)> on_ready_;
 };
 
 std::string outbox_entry_to_json(const OutboxEntry& entry);

@@ -58,13 +58,13 @@ TEST(Fiber, BoundedFibersNeverExceedTheLoopsLimitAndStartInOrder) {
                 if (++finished == kFibers) done.set_value();
             });
         }
-        EXPECT_EQ(loop.waiting_fibers.size(), static_cast<std::size_t>(kFibers - 3));
+        EXPECT_EQ(loop.event_fibers.waiting.size(), static_cast<std::size_t>(kFibers - 3));
     });
     EXPECT_EQ(most, 3);
     ASSERT_EQ(started.size(), static_cast<std::size_t>(kFibers));
     for (int i = 0; i < kFibers; ++i) EXPECT_EQ(started[i], i);
-    EXPECT_EQ(loops.at(0).bounded_fibers, 0u);
-    EXPECT_TRUE(loops.at(0).waiting_fibers.empty());
+    EXPECT_EQ(loops.at(0).event_fibers.running, 0u);
+    EXPECT_TRUE(loops.at(0).event_fibers.waiting.empty());
 }
 
 TEST(Fiber, ABoundedFiberThatThrowsStillLetsTheNextOneRun) {

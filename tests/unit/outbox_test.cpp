@@ -1,28 +1,31 @@
+// The outbox on the leased queue, against a real redis-server, sent by OutboxSender on real event
+// loops: once per dedup key, in order per recipient, retried with the same retry key, taken over
+// from a dead process, and adopted from the previous release's layout.
 #include "store/outbox.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
-#include "app/outbox_worker.h"
+#include "app/lease_keeper.h"
+#include "app/outbox_sender.h"
 #include "core/random.h"
-#include "store/redis_pool.h"
 #include "fakes/scripted_messaging_api.h"
+#include "runtime/event_loops.h"
+#include "store/redis_pool.h"
 #include "support/redis_server.h"
 
 namespace thesaban::store {
 namespace {
 
 using namespace std::chrono_literals;
-using app::OutboxWorker;
+using app::LeaseKeeper;
+using app::OutboxSender;
 using testing::FakeMessagingApi;
-
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 5000ms) {
     auto deadline = std::chrono::steady_clock::now() + limit;
@@ -33,12 +36,10 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
-OutboxWorker::Options fast_options() {
-    OutboxWorker::Options o;
-    o.poll_interval = 20ms;
+OutboxSender::Options fast_options() {
+    OutboxSender::Options o;
     o.first_backoff = 10ms;
     o.max_backoff = 40ms;
-    o.lease = 2000ms;
     return o;
 }
 
@@ -46,17 +47,29 @@ const std::vector<std::string> kMessages{R"({"type":"text","text":"เรื่�
 
 class OutboxTest : public ::testing::Test {
 protected:
-    OutboxTest() : pool_(parse_redis_url(server_.url())) {}
+    OutboxTest() : pool_(parse_redis_url(server_.url())) { loops_.start(); }
+    ~OutboxTest() override {
+        loops_.stop();
+        loops_.join();
+    }
+
+    std::vector<std::string> sent_to(const std::string& to) {
+        std::vector<std::string> keys;
+        for (const auto& c : api_.calls())
+            if (c.to == to) keys.push_back(c.retry_key);
+        return keys;
+    }
 
     testing::RedisServer server_;
     RedisPool pool_;
     FakeMessagingApi api_;
+    runtime::EventLoops loops_{2};
 };
 
-TEST_F(OutboxTest, DeliveredOnceWithRetryKeyFromDedupKey) {
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker worker(outbox, api_, fast_options());
-    worker.start();
+TEST_F(OutboxTest, DeliveredOnceAtOnceWithRetryKeyFromDedupKey) {
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
     outbox.push("Uresident", kMessages, "evt-1:ack");
     ASSERT_TRUE(eventually([&] { return outbox.size() == 0 && api_.calls().size() == 1; }));
     std::this_thread::sleep_for(100ms);
@@ -65,132 +78,167 @@ TEST_F(OutboxTest, DeliveredOnceWithRetryKeyFromDedupKey) {
     EXPECT_EQ(calls[0].to, "Uresident");
     EXPECT_EQ(calls[0].messages, kMessages);
     EXPECT_EQ(calls[0].retry_key, uuid_from_name("outbox:evt-1:ack"));
+    EXPECT_EQ(sender.stats().sent, 1u);
 }
 
-TEST_F(OutboxTest, SameDedupKeyStoredOnce) {
-    RedisOutbox outbox(pool_, "t:");
+TEST_F(OutboxTest, SameDedupKeyStoredOnceAlsoAfterDelivery) {
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
     EXPECT_TRUE(outbox.enqueue("Uresident", kMessages, "evt-1:ack"));
     EXPECT_FALSE(outbox.enqueue("Uresident", kMessages, "evt-1:ack"));
     outbox.push("Uresident", kMessages, "evt-1:ack");
     EXPECT_EQ(outbox.size(), 1u);
-
-    OutboxWorker worker(outbox, api_, fast_options());
-    EXPECT_EQ(worker.run_once(), 1u);
-    EXPECT_EQ(api_.calls().size(), 1u);
+    // Sent: the first push found the recipient free and leased it to this process.
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.run(LeasedEvent{"Uresident", "evt-1:ack",
+                           outbox_entry_to_json(OutboxEntry{"Uresident", kMessages, "evt-1:ack"})});
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
     // The event processed again after delivery (a crash before it was marked done): still one send.
+    sender.start();
     EXPECT_FALSE(outbox.enqueue("Uresident", kMessages, "evt-1:ack"));
-    EXPECT_EQ(worker.run_once(), 0u);
+    std::this_thread::sleep_for(50ms);
     EXPECT_EQ(api_.calls().size(), 1u);
 }
 
 TEST_F(OutboxTest, RetriesAfterFailuresWithTheSameRetryKey) {
     api_.script({FakeMessagingApi::answer(500), FakeMessagingApi::answer(0), FakeMessagingApi::answer(429)});
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker worker(outbox, api_, fast_options());
-    worker.start();
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
     outbox.push("Uresident", kMessages, "evt-2:status");
     ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
-    worker.stop();
     auto calls = api_.calls();
     ASSERT_EQ(calls.size(), 4u);
     for (const auto& c : calls) EXPECT_EQ(c.retry_key, uuid_from_name("outbox:evt-2:status"));
+    EXPECT_EQ(sender.stats().retries, 3u);
 }
 
-TEST_F(OutboxTest, FailedEntryWaitsForItsBackoff) {
+TEST_F(OutboxTest, ARecipientsPushesKeepTheirOrderAcrossAFailureAndOthersDoNotWait) {
     api_.script({FakeMessagingApi::answer(503)});
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker::Options options = fast_options();
-    options.first_backoff = 60s;
-    options.max_backoff = 600s;
-    OutboxWorker worker(outbox, api_, options);
-    outbox.push("Uresident", kMessages, "evt-3");
-    EXPECT_EQ(worker.run_once(), 1u);
-    EXPECT_EQ(worker.run_once(), 0u);  // not due for a minute, and not dropped
-    EXPECT_EQ(outbox.size(), 1u);
-    RedisReply score = pool_.command({"ZSCORE", "t:outbox:due", "evt-3"});
-    EXPECT_GE(std::stoll(score.str), outbox.now_ms() + 50000);
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender::Options options = fast_options();
+    options.first_backoff = 300ms;
+    options.max_backoff = 1s;
+    OutboxSender sender(loops_, outbox, api_, options);
+    sender.start();
+    outbox.push("Uone", kMessages, "accepted");  // fails once, retried after 300 ms
+    outbox.push("Uone", kMessages, "closed");    // must not overtake it
+    ASSERT_TRUE(eventually([&] { return sent_to("Uone").size() == 1; }));
+    outbox.push("Utwo", kMessages, "other");  // another recipient: not held up
+    ASSERT_TRUE(eventually([&] { return sent_to("Utwo").size() == 1; }, 200ms))
+        << "a recipient's backoff does not delay the others";
+    EXPECT_EQ(sent_to("Uone").size(), 1u) << "only the failed first attempt so far";
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    EXPECT_EQ(sent_to("Uone"), (std::vector<std::string>{uuid_from_name("outbox:accepted"),
+                                                          uuid_from_name("outbox:accepted"),
+                                                          uuid_from_name("outbox:closed")}));
 }
 
 TEST_F(OutboxTest, BackoffDoublesAndIsCappedAtTenMinutes) {
-    OutboxWorker::Options o;
-    EXPECT_EQ(OutboxWorker::backoff(1, o), 5s);
-    EXPECT_EQ(OutboxWorker::backoff(2, o), 10s);
-    EXPECT_EQ(OutboxWorker::backoff(3, o), 20s);
-    EXPECT_EQ(OutboxWorker::backoff(8, o), 600s);
-    EXPECT_EQ(OutboxWorker::backoff(1000, o), 600s);
+    OutboxSender::Options o;
+    EXPECT_EQ(OutboxSender::backoff(1, o), 5s);
+    EXPECT_EQ(OutboxSender::backoff(2, o), 10s);
+    EXPECT_EQ(OutboxSender::backoff(3, o), 20s);
+    EXPECT_EQ(OutboxSender::backoff(8, o), 600s);
+    EXPECT_EQ(OutboxSender::backoff(1000, o), 600s);
 }
 
-TEST_F(OutboxTest, PermanentRefusalIsDropped) {
+TEST_F(OutboxTest, PermanentRefusalIsDroppedAndTheNextPushGoes) {
     api_.script({FakeMessagingApi::answer(400, R"({"message":"May not be empty"})")});
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker worker(outbox, api_, fast_options());
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
     outbox.push("Uresident", kMessages, "evt-4");
-    EXPECT_EQ(worker.run_once(), 1u);
-    EXPECT_EQ(outbox.size(), 0u);
-    EXPECT_EQ(api_.calls().size(), 1u);
+    outbox.push("Uresident", kMessages, "evt-5");
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    EXPECT_EQ(api_.calls().size(), 2u);
+    EXPECT_EQ(sender.stats().refused, 1u);
+    EXPECT_EQ(sender.stats().sent, 1u);
 }
 
 TEST_F(OutboxTest, AcceptedEarlierCountsAsDelivered) {
     line::ApiResult conflict = FakeMessagingApi::answer(409);
     conflict.accepted_earlier = true;
     api_.script({conflict});
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker worker(outbox, api_, fast_options());
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
     outbox.push("Uresident", kMessages, "evt-5");
-    worker.run_once();
-    EXPECT_EQ(outbox.size(), 0u);
-}
-
-TEST_F(OutboxTest, EntriesSurviveANewOutboxAndWorker) {
-    {
-        RedisOutbox outbox(pool_, "t:");
-        outbox.push("Uone", kMessages, "evt-6");
-        outbox.push("Utwo", kMessages, "evt-7");
-        // A worker that claimed evt-7 and died before sending: the lease runs out and it is sent again.
-        auto claimed = outbox.claim_due(1, 200ms);
-        ASSERT_EQ(claimed.size(), 1u);
-    }
-    server_.stop();
-    server_.start();
-    RedisOutbox outbox(pool_, "t:");
-    EXPECT_EQ(outbox.size(), 2u);
-    OutboxWorker worker(outbox, api_, fast_options());
-    worker.start();
     ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
-    EXPECT_EQ(api_.calls().size(), 2u);
+    EXPECT_EQ(api_.calls().size(), 1u);
 }
 
-TEST_F(OutboxTest, WakesImmediatelyOnPush) {
-    RedisOutbox outbox(pool_, "t:");
-    OutboxWorker::Options options = fast_options();
-    options.poll_interval = 30s;
-    OutboxWorker worker(outbox, api_, options);
-    worker.start();
-    std::this_thread::sleep_for(50ms);  // the worker is asleep in its poll wait
-    auto start = std::chrono::steady_clock::now();
-    outbox.push("Uresident", kMessages, "evt-8");
-    ASSERT_TRUE(eventually([&] { return api_.calls().size() == 1; }, 2000ms));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-    worker.stop();  // returns promptly despite the long poll interval
+TEST_F(OutboxTest, ADeadProcesssPushesAreTakenOverAndSentInOrder) {
+    {
+        // Process a stores the pushes (the recipient leased to it) and dies before sending them.
+        RedisOutbox dead(pool_, "t:", "proc-a", 200ms);
+        dead.queue().heartbeat();
+        dead.push("Uone", kMessages, "evt-6");
+        dead.push("Uone", kMessages, "evt-7");
+        dead.push("Utwo", kMessages, "evt-8");
+    }
+    server_.stop();  // and Redis restarts meanwhile (AOF): nothing is lost
+    server_.start();
+    RedisOutbox outbox(pool_, "t:", "proc-b", 200ms);
+    EXPECT_EQ(outbox.size(), 3u);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
+    LeaseKeeper keeper(loops_, {{"outbox", &outbox.queue(),
+                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e)); }, {}}});
+    keeper.start();
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    EXPECT_EQ(sent_to("Uone"), (std::vector<std::string>{uuid_from_name("outbox:evt-6"), uuid_from_name("outbox:evt-7")}));
+    EXPECT_EQ(sent_to("Utwo").size(), 1u);
+    keeper.stop_and_resign();
 }
 
-TEST_F(OutboxTest, TwoWorkersNeverSendTheSameEntry) {
-    RedisOutbox first(pool_, "t:");
-    RedisOutbox second(pool_, "t:");  // as another process would
-    for (int i = 0; i < 60; ++i) first.push("U" + std::to_string(i), kMessages, "evt-many-" + std::to_string(i));
-    OutboxWorker::Options options = fast_options();
-    options.batch = 3;
-    OutboxWorker a(first, api_, options);
-    OutboxWorker b(second, api_, options);
+TEST_F(OutboxTest, TwoProcessesNeverSendTheSameEntryAndKeepEachRecipientsOrder) {
+    RedisOutbox first(pool_, "t:", "proc-a", 1000ms);
+    RedisOutbox second(pool_, "t:", "proc-b", 1000ms);
+    first.queue().heartbeat();
+    second.queue().heartbeat();
+    OutboxSender a(loops_, first, api_, fast_options());
+    OutboxSender b(loops_, second, api_, fast_options());
     a.start();
     b.start();
+    // 60 pushes to 6 recipients, made alternately by the two processes.
+    for (int i = 0; i < 60; ++i) {
+        auto& outbox = i % 2 ? second : first;
+        outbox.push("U" + std::to_string(i % 6), kMessages, "evt-many-" + std::to_string(i));
+    }
     ASSERT_TRUE(eventually([&] { return first.size() == 0; }));
-    a.stop();
-    b.stop();
     std::map<std::string, int> sends;
     for (const auto& c : api_.calls()) ++sends[c.retry_key];
     EXPECT_EQ(sends.size(), 60u);
     for (const auto& [key, n] : sends) EXPECT_EQ(n, 1) << key;
+    for (int r = 0; r < 6; ++r) {
+        std::vector<std::string> expected;
+        for (int i = r; i < 60; i += 6) expected.push_back(uuid_from_name("outbox:evt-many-" + std::to_string(i)));
+        EXPECT_EQ(sent_to("U" + std::to_string(r)), expected) << "recipient U" << r;
+    }
+}
+
+TEST_F(OutboxTest, ThePreviousReleasesOutboxIsAdoptedAndSent) {
+    // The layout before the leased queue: a hash of entries and a zset of due times.
+    auto old_entry = [](const std::string& to, const std::string& key) {
+        return R"({"to":")" + to + R"(","messages":["{\"type\":\"text\",\"text\":\"old\"}"],"dedup_key":")" + key +
+               R"(","attempts":2,"next_at":5})";
+    };
+    pool_.command({"HSET", "t:outbox:entries", "old-1", old_entry("Uold", "old-1")});
+    pool_.command({"HSET", "t:outbox:entries", "old-2", old_entry("Uold", "old-2")});
+    pool_.command({"ZADD", "t:outbox:due", "10", "old-1", "20", "old-2"});
+    RedisOutbox outbox(pool_, "t:", "proc-a", 200ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
+    LeaseKeeper keeper(loops_, {{"outbox", &outbox.queue(),
+                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e)); },
+                                 [&] { return outbox.adopt_legacy(); }}});
+    keeper.start();
+    ASSERT_TRUE(eventually([&] { return sent_to("Uold").size() == 2 && outbox.size() == 0; }));
+    EXPECT_EQ(sent_to("Uold"), (std::vector<std::string>{uuid_from_name("outbox:old-1"), uuid_from_name("outbox:old-2")}));
+    EXPECT_EQ(api_.calls()[0].messages, (std::vector<std::string>{R"({"type":"text","text":"old"})"}));
+    EXPECT_EQ(pool_.command({"EXISTS", "t:outbox:entries"}).integer, 0);
+    EXPECT_EQ(pool_.command({"EXISTS", "t:outbox:due"}).integer, 0);
+    keeper.stop_and_resign();
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 
 #include <stdexcept>
 
@@ -122,12 +122,29 @@ end
 return #ids
 )lua";
 
+// KEYS as accept; ARGV[1] key base, ARGV[2] dedup ttl s, then (id, chat, json) triples. Returns how
+// many were new.
+const std::string kAdoptScript = R"lua(
+local base, ttl = ARGV[1], tonumber(ARGV[2])
+local stored = 0
+for i = 3, #ARGV, 3 do
+  local id, chat = ARGV[i], ARGV[i + 1]
+  if redis.call('SET', base .. 'seen:' .. id, '1', 'NX', 'EX', ttl) then
+    redis.call('HSET', KEYS[1], id, ARGV[i + 2])
+    redis.call('RPUSH', base .. 'chat:' .. chat, id)
+    redis.call('ZADD', KEYS[3], 'NX', 0, chat)
+    stored = stored + 1
+  end
+end
+return stored
+)lua";
+
 void throw_if_error(const RedisReply& reply, const char* what) {
-    if (reply.is_error()) throw RedisUnavailable(std::string("inbox ") + what + " refused: " + reply.str);
+    if (reply.is_error()) throw RedisUnavailable(std::string("leased queue ") + what + " refused: " + reply.str);
 }
 
 std::runtime_error bad_shape(const char* what) {
-    return std::runtime_error(std::string("inbox ") + what + ": unexpected reply shape");
+    return std::runtime_error(std::string("leased queue ") + what + ": unexpected reply shape");
 }
 
 }  // namespace
@@ -136,11 +153,11 @@ std::string inbox_chat(const std::string& chat_id, const std::string& event_id) 
     return chat_id.empty() ? "event:" + event_id : chat_id;
 }
 
-LeasedInbox::LeasedInbox(Redis& redis, const std::string& key_prefix, std::chrono::seconds dedup_ttl,
-                         std::string owner, std::chrono::milliseconds lease_ttl)
+LeasedQueue::LeasedQueue(Redis& redis, const std::string& key_prefix, std::chrono::seconds dedup_ttl,
+                         std::string owner, std::chrono::milliseconds lease_ttl, const std::string& name)
     : redis_(redis),
       key_prefix_(key_prefix),
-      base_("{" + key_prefix + "inbox}:"),
+      base_("{" + key_prefix + name + "}:"),
       events_key_(base_ + "events"),
       leases_key_(base_ + "leases"),
       activity_key_(base_ + "activity"),
@@ -148,7 +165,7 @@ LeasedInbox::LeasedInbox(Redis& redis, const std::string& key_prefix, std::chron
       owner_(std::move(owner)),
       lease_ttl_(lease_ttl) {}
 
-ScriptCall LeasedInbox::accept_call(const std::vector<InboxRecord>& records, int64_t now_ms) const {
+ScriptCall LeasedQueue::accept_call(const std::vector<InboxRecord>& records, int64_t now_ms) const {
     ScriptCall call;
     call.script = &kAcceptScript;
     call.keys = {events_key_, leases_key_, activity_key_};
@@ -165,7 +182,7 @@ ScriptCall LeasedInbox::accept_call(const std::vector<InboxRecord>& records, int
     return call;
 }
 
-std::vector<Admission> LeasedInbox::read_accept(const RedisReply& reply, std::size_t count, std::size_t* pending) {
+std::vector<Admission> LeasedQueue::read_accept(const RedisReply& reply, std::size_t count, std::size_t* pending) {
     throw_if_error(reply, "accept");
     if (reply.type != RedisReply::Type::array || reply.elements.size() != count + 1) throw bad_shape("accept");
     std::vector<Admission> out;
@@ -181,14 +198,14 @@ std::vector<Admission> LeasedInbox::read_accept(const RedisReply& reply, std::si
     return out;
 }
 
-std::vector<Admission> LeasedInbox::accept(const std::vector<InboxRecord>& records, int64_t now_ms,
+std::vector<Admission> LeasedQueue::accept(const std::vector<InboxRecord>& records, int64_t now_ms,
                                            std::size_t* pending) {
     if (records.empty()) return {};
     auto call = accept_call(records, now_ms);
     return read_accept(redis_.eval(*call.script, call.keys, call.args), records.size(), pending);
 }
 
-Completion LeasedInbox::complete(const std::string& chat, const std::string& event_id, int64_t now_ms) {
+Completion LeasedQueue::complete(const std::string& chat, const std::string& event_id, int64_t now_ms) {
     auto reply = redis_.eval(kCompleteScript, {events_key_, leases_key_, activity_key_},
                              {base_, chat, event_id, owner_, std::to_string(now_ms)});
     throw_if_error(reply, "complete");
@@ -209,14 +226,14 @@ Completion LeasedInbox::complete(const std::string& chat, const std::string& eve
     return out;
 }
 
-void LeasedInbox::heartbeat() {
+void LeasedQueue::heartbeat() {
     throw_if_error(redis_.command({"SET", base_ + "owner:" + owner_, "1", "PX", std::to_string(lease_ttl_.count())}),
                    "heartbeat");
 }
 
-void LeasedInbox::resign() { throw_if_error(redis_.command({"DEL", base_ + "owner:" + owner_}), "resign"); }
+void LeasedQueue::resign() { throw_if_error(redis_.command({"DEL", base_ + "owner:" + owner_}), "resign"); }
 
-std::vector<LeasedEvent> LeasedInbox::take_over(int64_t now_ms, std::size_t limit) {
+std::vector<LeasedEvent> LeasedQueue::take_over(int64_t now_ms, std::size_t limit) {
     auto reply = redis_.eval(kTakeOverScript, {events_key_, leases_key_, activity_key_},
                              {base_, owner_, std::to_string(now_ms), std::to_string(now_ms - lease_ttl_.count()),
                               std::to_string(limit)});
@@ -228,7 +245,7 @@ std::vector<LeasedEvent> LeasedInbox::take_over(int64_t now_ms, std::size_t limi
     return out;
 }
 
-std::size_t LeasedInbox::adopt_legacy(std::size_t limit) {
+std::size_t LeasedQueue::adopt_legacy(std::size_t limit) {
     auto reply = redis_.eval(kAdoptLegacyScript,
                              {events_key_, leases_key_, activity_key_, key_prefix_ + "webhook:inbox",
                               key_prefix_ + "webhook:inbox:order"},
@@ -238,7 +255,21 @@ std::size_t LeasedInbox::adopt_legacy(std::size_t limit) {
     return static_cast<std::size_t>(reply.integer);
 }
 
-std::size_t LeasedInbox::pending() {
+std::size_t LeasedQueue::adopt(const std::vector<InboxRecord>& records) {
+    if (records.empty()) return 0;
+    std::vector<std::string> args{base_, std::to_string(dedup_ttl_.count())};
+    for (const auto& r : records) {
+        args.push_back(r.event_id);
+        args.push_back(r.chat);
+        args.push_back(r.event_json);
+    }
+    auto reply = redis_.eval(kAdoptScript, {events_key_, leases_key_, activity_key_}, args);
+    throw_if_error(reply, "adopt");
+    if (reply.type != RedisReply::Type::integer || reply.integer < 0) throw bad_shape("adopt");
+    return static_cast<std::size_t>(reply.integer);
+}
+
+std::size_t LeasedQueue::pending() {
     auto reply = redis_.command({"HLEN", events_key_});
     throw_if_error(reply, "pending");
     if (reply.type != RedisReply::Type::integer || reply.integer < 0) throw bad_shape("pending");

@@ -1,6 +1,8 @@
 #pragma once
-// Webhook events between "LINE got its 200" and "the bot finished with them", shared by every bot
-// process on one Redis, in order per chat.
+// The one durable queue of the bot, shared by every bot process on one Redis, in order per chat:
+// the inbox holds webhook events between "LINE got its 200" and "the bot finished with them"
+// (chat: the user, group or room), the outbox holds pushes until LINE has them (chat: the
+// recipient). Each is a LeasedQueue of its own name.
 //
 // Why per-chat leases (and not Redis Streams with consumer groups): a chat's events must run one at
 // a time and in the order they were accepted, whichever process accepted them. A consumer group
@@ -58,11 +60,12 @@ struct ScriptCall {
     std::vector<std::string> args;
 };
 
-class LeasedInbox {
+class LeasedQueue {
 public:
     // `owner`: this process's id, unique per start. `lease_ttl`: how long a silent process keeps its chats.
-    LeasedInbox(Redis& redis, const std::string& key_prefix, std::chrono::seconds dedup_ttl, std::string owner,
-                std::chrono::milliseconds lease_ttl);
+    // `name`: the queue's keys are "{<key_prefix><name>}:..." ("inbox", "outbox").
+    LeasedQueue(Redis& redis, const std::string& key_prefix, std::chrono::seconds dedup_ttl, std::string owner,
+                std::chrono::milliseconds lease_ttl, const std::string& name = "inbox");
 
     const std::string& owner() const { return owner_; }
     std::chrono::milliseconds lease_ttl() const { return lease_ttl_; }
@@ -91,11 +94,14 @@ public:
     // order zset) still holds into this one, as chats nobody holds, so an upgrade loses nothing.
     // Returns how many moved; call until 0.
     std::size_t adopt_legacy(std::size_t limit);
+    // Stores records as if accepted by nobody: their chats wait, unheld, for the next take-over
+    // (any process). For moving work from an older layout. Returns how many were new.
+    std::size_t adopt(const std::vector<InboxRecord>& records);
 
 private:
     Redis& redis_;
     std::string key_prefix_;
-    std::string base_;  // "{<prefix>inbox}:" – the hash tag covers every key below
+    std::string base_;  // "{<prefix><name>}:" – the hash tag covers every key below
     std::string events_key_;
     std::string leases_key_;
     std::string activity_key_;

@@ -1,6 +1,6 @@
 // The leased inbox against a real redis-server: admission, per-chat order, hand-over of a chat's
 // next event on completion, take-over from a dead process and never from a live one.
-#include "store/leased_inbox.h"
+#include "store/leased_queue.h"
 
 #include <gtest/gtest.h>
 
@@ -17,15 +17,15 @@ namespace {
 using namespace std::chrono_literals;
 using Status = Completion::Status;
 
-class LeasedInboxTest : public ::testing::Test {
+class LeasedQueueTest : public ::testing::Test {
 protected:
     testing::RedisServer server;
     RedisPool pool{parse_redis_url(server.url())};
-    LeasedInbox a{pool, "t:", 60s, "proc-a", 500ms};
-    LeasedInbox b{pool, "t:", 60s, "proc-b", 500ms};
+    LeasedQueue a{pool, "t:", 60s, "proc-a", 500ms};
+    LeasedQueue b{pool, "t:", 60s, "proc-b", 500ms};
 };
 
-TEST_F(LeasedInboxTest, FirstEventOfAChatRunsLaterOnesQueueDuplicatesAreDropped) {
+TEST_F(LeasedQueueTest, FirstEventOfAChatRunsLaterOnesQueueDuplicatesAreDropped) {
     a.heartbeat();
     auto admitted = a.accept({{"e1", "U1", "{\"n\":1}"}, {"e2", "U1", "{\"n\":2}"}, {"e3", "U2", "{}"}}, 1000);
     ASSERT_EQ(admitted.size(), 3u);
@@ -38,7 +38,7 @@ TEST_F(LeasedInboxTest, FirstEventOfAChatRunsLaterOnesQueueDuplicatesAreDropped)
     EXPECT_EQ(a.pending(), 3u);
 }
 
-TEST_F(LeasedInboxTest, AcceptTellsTheBacklogOfAllProcessesForBackPressure) {
+TEST_F(LeasedQueueTest, AcceptTellsTheBacklogOfAllProcessesForBackPressure) {
     a.heartbeat();
     b.heartbeat();
     std::size_t pending = 99;
@@ -51,7 +51,7 @@ TEST_F(LeasedInboxTest, AcceptTellsTheBacklogOfAllProcessesForBackPressure) {
     EXPECT_EQ(pending, 3u) << "a completed event no longer counts";
 }
 
-TEST_F(LeasedInboxTest, CompletionHandsOverTheChatsNextEventInOrderThenReleases) {
+TEST_F(LeasedQueueTest, CompletionHandsOverTheChatsNextEventInOrderThenReleases) {
     a.heartbeat();
     b.heartbeat();
     ASSERT_EQ(a.accept({{"e1", "U1", "{\"n\":1}"}}, 1000)[0], Admission::run_now);
@@ -74,7 +74,7 @@ TEST_F(LeasedInboxTest, CompletionHandsOverTheChatsNextEventInOrderThenReleases)
     EXPECT_EQ(b.accept({{"e4", "U1", "{}"}}, 1006)[0], Admission::run_now);
 }
 
-TEST_F(LeasedInboxTest, DeadHoldersChatsAreTakenOverWithTheirEventsInOrderLiveOnesNever) {
+TEST_F(LeasedQueueTest, DeadHoldersChatsAreTakenOverWithTheirEventsInOrderLiveOnesNever) {
     a.heartbeat();
     b.heartbeat();
     auto now = [] {
@@ -107,7 +107,7 @@ TEST_F(LeasedInboxTest, DeadHoldersChatsAreTakenOverWithTheirEventsInOrderLiveOn
     EXPECT_TRUE(b.take_over(now() + 10000, 100).empty());
 }
 
-TEST_F(LeasedInboxTest, ResignedLeasesAreTakenOverAtOnceAfterTheIdleWindow) {
+TEST_F(LeasedQueueTest, ResignedLeasesAreTakenOverAtOnceAfterTheIdleWindow) {
     a.heartbeat();
     b.heartbeat();
     ASSERT_EQ(a.accept({{"e1", "U9", "{}"}}, 1000)[0], Admission::run_now);
@@ -118,7 +118,7 @@ TEST_F(LeasedInboxTest, ResignedLeasesAreTakenOverAtOnceAfterTheIdleWindow) {
     EXPECT_EQ(taken[0].event_id, "e1");
 }
 
-TEST_F(LeasedInboxTest, EveryKeySharesOneHashTag) {
+TEST_F(LeasedQueueTest, EveryKeySharesOneHashTag) {
     a.heartbeat();
     a.accept({{"e1", "U1", "{}"}}, 1000);
     auto keys = pool.command({"KEYS", "*"});
@@ -126,7 +126,7 @@ TEST_F(LeasedInboxTest, EveryKeySharesOneHashTag) {
     for (const auto& k : keys.elements) EXPECT_EQ(k.str.rfind("{t:inbox}:", 0), 0u) << k.str;
 }
 
-TEST_F(LeasedInboxTest, EventsLeftInThePreviousReleasesInboxAreAdoptedInOrder) {
+TEST_F(LeasedQueueTest, EventsLeftInThePreviousReleasesInboxAreAdoptedInOrder) {
     pool.command({"HSET", "t:webhook:inbox", "old1", R"({"type":"message","source":{"type":"user","userId":"U7"}})",
                   "old2", R"({"type":"message","source":{"type":"group","groupId":"C7","userId":"U7"}})", "old3",
                   R"({"type":"message","source":{"type":"user","userId":"U7"}})"});
@@ -146,23 +146,23 @@ TEST_F(LeasedInboxTest, EventsLeftInThePreviousReleasesInboxAreAdoptedInOrder) {
     EXPECT_EQ(next.next->event_id, "old3");
 }
 
-TEST(LeasedInboxReply, WrongShapesAreRefusedNotGuessed) {
+TEST(LeasedQueueReply, WrongShapesAreRefusedNotGuessed) {
     RedisReply not_array;
     not_array.type = RedisReply::Type::integer;
-    EXPECT_THROW(LeasedInbox::read_accept(not_array, 1), std::runtime_error);
+    EXPECT_THROW(LeasedQueue::read_accept(not_array, 1), std::runtime_error);
     RedisReply short_array;
     short_array.type = RedisReply::Type::array;
-    EXPECT_THROW(LeasedInbox::read_accept(short_array, 2), std::runtime_error);
+    EXPECT_THROW(LeasedQueue::read_accept(short_array, 2), std::runtime_error);
     RedisReply no_backlog;  // an admission but not the backlog figure after it
     no_backlog.type = RedisReply::Type::array;
     no_backlog.elements.resize(1);
     no_backlog.elements[0].type = RedisReply::Type::integer;
     no_backlog.elements[0].integer = 1;
-    EXPECT_THROW(LeasedInbox::read_accept(no_backlog, 1), std::runtime_error);
+    EXPECT_THROW(LeasedQueue::read_accept(no_backlog, 1), std::runtime_error);
     RedisReply error;
     error.type = RedisReply::Type::error;
     error.str = "OOM command not allowed";
-    EXPECT_THROW(LeasedInbox::read_accept(error, 1), RedisUnavailable);
+    EXPECT_THROW(LeasedQueue::read_accept(error, 1), RedisUnavailable);
 }
 
 }  // namespace
