@@ -51,7 +51,7 @@ void RedisServer::start() {
         "--appendonly",
         options_.appendonly ? "yes" : "no",
         "--appendfsync",
-        "everysec",
+        options_.appendfsync,
         "--bind",
         "127.0.0.1",
         "--port",

@@ -13,7 +13,8 @@ struct RedisServerOptions {
     bool appendonly = true;
     // Allows DEBUG SLEEP and friends (Redis 7 refuses DEBUG by default).
     bool enable_debug_command = true;
-    std::vector<std::string> extra_args;  // e.g. {"--requirepass", "secret"}
+    std::string appendfsync = "everysec";  // as deploy/redis.conf; "always" loses nothing on a crash
+    std::vector<std::string> extra_args;   // e.g. {"--requirepass", "secret"}
 };
 
 class RedisServer {

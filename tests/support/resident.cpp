@@ -115,6 +115,7 @@ std::vector<BotMessage> Resident::wait_for_messages_after(std::size_t seen, std:
 
 std::vector<BotMessage> Resident::send(const std::string& event_json) {
     std::size_t seen = messages().size();
+    sent_events_.push_back(event_json);
     auto result = bots_[sent_++ % bots_.size()]->post_webhook(webhook_body({event_json}));
     if (result.status != 200) throw std::runtime_error("webhook refused: " + std::to_string(result.status));
     return wait_for_messages_after(seen);

@@ -36,6 +36,8 @@ public:
         : bots_(std::move(bots)), line_(line), source_(std::move(source)) {}
 
     const EventSource& source() const { return source_; }
+    // Every event this resident sent, oldest first (to replay a conversation as other residents).
+    const std::vector<std::string>& sent_events() const { return sent_events_; }
     // Everything the bot sent into this chat (replies and pushes), oldest first.
     std::vector<BotMessage> messages();
     // Waits until more than `seen` messages are in the chat and the bot has been quiet 300 ms.
@@ -71,6 +73,7 @@ private:
 
     std::vector<BotProcess*> bots_;
     std::size_t sent_ = 0;
+    std::vector<std::string> sent_events_;
     FakeLine& line_;
     EventSource source_;
 };

@@ -97,9 +97,12 @@ TEST_F(ComplaintFlowTest, ConfirmDeliveredTwiceWithSameEventIdMakesOneTicket) {
     ASSERT_EQ(h.announcer.announced.size(), 2u);
     EXPECT_EQ(h.announcer.announced[0].second, h.announcer.announced[1].second) << "same dedup key";
 
-    // Redelivered after the conversation ended: nothing of ours to answer, still one ticket.
-    EXPECT_FALSE(h.send(confirm));
+    // Run again after the conversation ended (its answer had not reached LINE): the stored answer
+    // again, with the number; nothing handled a third time.
+    EXPECT_TRUE(h.send(confirm));
+    EXPECT_NE(h.all_replies().find("PNK-2568-000001"), std::string::npos);
     EXPECT_EQ(h.tickets.size(), 1u);
+    EXPECT_EQ(h.tickets.create_calls, 2);
 }
 
 TEST_F(ComplaintFlowTest, ConfirmTypedAlsoWorks) {

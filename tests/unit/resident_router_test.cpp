@@ -95,6 +95,44 @@ TEST_F(ResidentRouterTest, UnknownOrBrokenStateIsClearedAndFallsThrough) {
     EXPECT_EQ(h.step(), "category") << "an unknown step starts the flow over";
 }
 
+TEST_F(ResidentRouterTest, AnEventRunAgainAfterACrashGetsTheSameAnswerAndTheFlowDoesNotAdvance) {
+    ASSERT_TRUE(h.send_text("ร้องเรียน"));
+    auto category = h.text("อื่น ๆ");
+    ASSERT_TRUE(h.send(category));
+    ASSERT_EQ(h.step(), "description");
+    auto first = h.replies;
+    // The process died after the answer was stored but before LINE had it: the event runs again.
+    ASSERT_TRUE(h.send(category));
+    EXPECT_EQ(h.replies, first);
+    EXPECT_EQ(h.step(), "description") << "the category was not read again as the description";
+    // A new event is read at the step as usual.
+    ASSERT_TRUE(h.send_text("ท่อระบายน้ำอุดตันหน้าบ้านเลขที่ 12 ค่ะ"));
+    EXPECT_EQ(h.step(), "photos");
+}
+
+TEST_F(ResidentRouterTest, AConfirmationRunAgainAfterTheFlowFinishedRepeatsTheTicketNotTheMenu) {
+    ASSERT_TRUE(h.send_text("ร้องเรียน"));
+    ASSERT_TRUE(h.send_text("ถนน/ทางเท้า"));
+    ASSERT_TRUE(h.send_text("ถนนหน้าโรงเรียนเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย"));
+    ASSERT_TRUE(h.send(h.image("p1")));
+    ASSERT_TRUE(h.send_text("เสร็จแล้ว"));
+    ASSERT_TRUE(h.send(h.location(17.35, 103.80, "หน้าโรงเรียนบ้านพรรณา", "ต.พรรณา อ.พรรณานิคม")));
+    ASSERT_TRUE(h.send_text("081-234-5678"));
+    ASSERT_EQ(h.step(), "confirm");
+    auto confirm = h.postback("flow=confirm");
+    ASSERT_TRUE(h.send(confirm));
+    ASSERT_EQ(h.tickets.size(), 1u);
+    auto told = h.replies;
+    ASSERT_NE(h.all_replies().find("PNK-2568-000001"), std::string::npos);
+    // Run again (the process died before LINE had the answer): the same answer, with the number.
+    ASSERT_TRUE(h.send(confirm));
+    EXPECT_EQ(h.replies, told);
+    EXPECT_EQ(h.tickets.size(), 1u);
+    // The finished conversation's record is not a flow in progress.
+    EXPECT_EQ(h.flow(), "");
+    EXPECT_FALSE(h.send_text("สวัสดี"));
+}
+
 TEST_F(ResidentRouterTest, PostbackOfAnotherFlowStartsItAndTakesOver) {
     RecordingTrackFlow track;
     h.extra_flows = {&h.complaint, &h.streetlight, &track};

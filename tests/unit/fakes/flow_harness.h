@@ -87,7 +87,8 @@ public:
     // The resident's saved conversation: its step and flow ("" without one).
     std::string step() const { return state_field("step"); }
     std::string flow() const { return state_field("flow"); }
-    bool has_state() const { return conversations.states.count(kResident) > 0; }
+    // A flow in progress (a finished conversation keeps only its last answer, for a rerun).
+    bool has_state() const { return !flow().empty(); }
 
     // All replies of the last event, concatenated (for "contains" checks).
     std::string all_replies() const {

@@ -1,0 +1,186 @@
+// Fault tests (reliability issue): the real binary, a real redis-server and the fake LINE API on
+// loopback, with crashes and outages injected while residents use the bot. Each prints its figures
+// ("[ figures  ]" lines), which the README's Reliability section reports.
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "bot_fixture.h"
+#include "store/redis_pool.h"
+#include "support/resident.h"
+
+namespace thesaban::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::regex kTicketId("(PNK-\\d{4}-\\d{6})");
+
+// LINE user ids are "U" and 32 hex digits.
+std::string resident_id(int i) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "Ufa%030d", i);
+    return buffer;
+}
+
+class Faults : public BotTest {
+protected:
+    // One resident files a complaint by tapping through the flow; the events it sent, its ยืนยัน last.
+    std::vector<std::string> record_complaint() {
+        Resident first(*bot, *line, {resident_id(999999), ""});
+        Resident::Plan plan;
+        plan.text = "ขยะกองหน้าตลาดไม่มีคนมาเก็บหลายวันแล้วค่ะ ส่งกลิ่นเหม็นมาก";
+        plan.prefer = {"ขยะ", "ข้าม", "ยืนยัน"};
+        plan.avoid = {"ยกเลิก", "แก้ไข", "ย้อนกลับ"};
+        std::string transcript;
+        auto id = first.converse(kTicketId, plan, &transcript);
+        EXPECT_TRUE(id) << transcript;
+        return first.sent_events();
+    }
+
+    // The recorded event as another resident would send it: their id, a new event id and reply token.
+    std::string as_resident(const std::string& event_json, const std::string& user_id) {
+        json::Document event;
+        json::parse(event_json, event);
+        auto& a = event.GetAllocator();
+        event["source"]["userId"].SetString(user_id.c_str(), static_cast<rapidjson::SizeType>(user_id.size()), a);
+        std::string id = new_event_id();
+        event["webhookEventId"].SetString(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), a);
+        event["timestamp"].SetInt64(now_ms());
+        if (event.HasMember("replyToken")) {
+            std::string token = reply_token_for({user_id, ""});
+            event["replyToken"].SetString(token.c_str(), static_cast<rapidjson::SizeType>(token.size()), a);
+        }
+        return webhook_body({json::to_string(event)});
+    }
+
+    // POSTs every body from `threads` threads at once; each body's status (0: no answer). `on_sent`
+    // sees how many have been answered so far.
+    std::vector<int> post_all(const std::vector<std::string>& bodies, int threads = 8) {
+        std::vector<int> status(bodies.size(), 0);
+        std::atomic<std::size_t> next{0};
+        std::vector<std::thread> pool;
+        for (int t = 0; t < threads; ++t)
+            pool.emplace_back([&] {
+                for (std::size_t i; (i = next++) < bodies.size();) {
+                    status[i] = bot->post_webhook(bodies[i]).status;
+                    answered_++;
+                }
+            });
+        for (auto& t : pool) t.join();
+        return status;
+    }
+
+    std::size_t inbox_left() {
+        store::RedisPool pool(store::parse_redis_url(redis->url()));
+        return static_cast<std::size_t>(pool.command({"HLEN", "{thesaban:inbox}:events"}).integer +
+                                        pool.command({"HLEN", "{thesaban:outbox}:events"}).integer);
+    }
+
+    std::vector<std::string> tickets_of(store::RedisPool& pool, const std::string& user) {
+        std::vector<std::string> ids;
+        for (const auto& e : pool.command({"ZRANGE", "thesaban:tickets:reporter:" + user, "0", "-1"}).elements)
+            ids.push_back(e.str);
+        return ids;
+    }
+
+    // The ticket numbers each chat was told, in replies and pushes, from one read of the fake's log.
+    std::map<std::string, std::set<std::string>> numbers_told() {
+        std::map<std::string, std::set<std::string>> out;
+        json::Document calls = line->requests();
+        for (const auto& call : calls.GetArray()) {
+            if (json::get_int(call, "status").value_or(0) != 200 || !call.HasMember("body")) continue;
+            std::string to;
+            if (call.HasMember("replyTo") && call["replyTo"].IsObject())
+                to = std::string(json::get_string(call["replyTo"], "userId").value_or(""));
+            else if (auto push_to = json::get_string(call["body"], "to"))
+                to = std::string(*push_to);
+            std::string text = json::to_string(call["body"]);
+            for (std::sregex_iterator it(text.begin(), text.end(), kTicketId), end; it != end; ++it)
+                out[to].insert((*it)[1].str());
+        }
+        return out;
+    }
+
+    std::atomic<std::size_t> answered_{0};
+};
+
+// (a) SIGKILL while 1,000 residents press ยืนยัน at once.
+TEST_F(Faults, AThousandConfirmationsCutBySigkillEachResidentEndsWithExactlyOneTicket) {
+    constexpr int kResidents = 1000;
+    const auto steps = record_complaint();
+    ASSERT_GE(steps.size(), 3u);
+    // Everyone up to the summary with its ยืนยัน button: each step for all residents at once (a
+    // resident's steps keep their order: the next is sent once the previous is stored).
+    for (std::size_t s = 0; s + 1 < steps.size(); ++s) {
+        std::vector<std::string> bodies;
+        for (int r = 0; r < kResidents; ++r) bodies.push_back(as_resident(steps[s], resident_id(r)));
+        for (int status : post_all(bodies)) ASSERT_EQ(status, 200);
+    }
+    ASSERT_TRUE(wait_until([&] { return inbox_left() == 0; }, 60s)) << "the flows did not finish";
+
+    // Now all press ยืนยัน; the bot is killed -9 once 400 have been answered.
+    std::vector<std::string> confirmations;
+    for (int r = 0; r < kResidents; ++r) confirmations.push_back(as_resident(steps.back(), resident_id(r)));
+    answered_ = 0;
+    std::vector<int> status;
+    std::thread posting([&] { status = post_all(confirmations); });
+    ASSERT_TRUE(wait_until([&] { return answered_ >= 400; }, 30s));
+    bot->stop(SIGKILL);
+    posting.join();
+    std::size_t acknowledged = 0;
+    for (int s : status) acknowledged += s == 200;
+
+    // Restarted; LINE redelivers every webhook that got no 200.
+    auto restarted_at = std::chrono::steady_clock::now();
+    bot->start();
+    std::vector<std::string> redelivered;
+    for (std::size_t i = 0; i < confirmations.size(); ++i)
+        if (status[i] != 200) redelivered.push_back(confirmations[i]);
+    for (int s : post_all(redelivered)) ASSERT_EQ(s, 200);
+
+    store::RedisPool pool(store::parse_redis_url(redis->url()));
+    ASSERT_TRUE(wait_until(
+        [&] {
+            if (inbox_left() != 0) return false;
+            for (int r = 0; r < kResidents; r += 50)
+                if (tickets_of(pool, resident_id(r)).empty()) return false;
+            return true;
+        },
+        90s));
+    auto recovered_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restarted_at).count();
+    std::this_thread::sleep_for(500ms);
+
+    auto told = numbers_told();
+    int with_one = 0, told_once = 0;
+    for (int r = 0; r < kResidents; ++r) {
+        const auto user = resident_id(r);
+        auto tickets = tickets_of(pool, user);
+        EXPECT_EQ(tickets.size(), 1u) << user << " has " << tickets.size() << " tickets";
+        with_one += tickets.size() == 1;
+        const auto& numbers = told[user];
+        // Every number a resident was sent is a ticket that exists, theirs, and only one.
+        EXPECT_LE(numbers.size(), 1u) << user;
+        for (const auto& n : numbers)
+            EXPECT_TRUE(!tickets.empty() && n == tickets[0]) << user << " was told " << n;
+        told_once += numbers.size() == 1;
+        if (numbers.empty()) {
+            auto chat = Resident(*bot, *line, {user, ""}).messages();
+            ADD_FAILURE() << user << " was never told its ticket " << (tickets.empty() ? "" : tickets[0])
+                          << "; last message: " << (chat.empty() ? "(none)" : chat.back().visible_text);
+        }
+    }
+    EXPECT_EQ(told_once, kResidents) << "every resident is told their number (by reply, or by push once the "
+                                        "reply token is spent)";
+    std::cout << "[ figures  ] " << kResidents << " confirmations, " << acknowledged
+              << " acknowledged before the SIGKILL, " << redelivered.size() << " redelivered; after the restart "
+              << with_one << " residents with exactly one ticket, " << told_once << " told their number, "
+              << "0 with two; all settled " << recovered_ms << " ms after the restart\n";
+}
+
+}  // namespace
+}  // namespace thesaban::testing
