@@ -43,6 +43,9 @@ protected:
 
     // The recorded event as another resident would send it: their id, a new event id and reply token.
     std::string as_resident(const std::string& event_json, const std::string& user_id) {
+        return webhook_body({as_resident_event(event_json, user_id)});
+    }
+    std::string as_resident_event(const std::string& event_json, const std::string& user_id) {
         json::Document event;
         json::parse(event_json, event);
         auto& a = event.GetAllocator();
@@ -54,7 +57,21 @@ protected:
             std::string token = reply_token_for({user_id, ""});
             event["replyToken"].SetString(token.c_str(), static_cast<rapidjson::SizeType>(token.size()), a);
         }
-        return webhook_body({json::to_string(event)});
+        return json::to_string(event);
+    }
+
+    // The same event as LINE redelivers it: deliveryContext.isRedelivery set.
+    static std::string redelivered(const std::string& event_json) {
+        json::Document event;
+        json::parse(event_json, event);
+        auto& a = event.GetAllocator();
+        if (!event.HasMember("deliveryContext")) event.AddMember("deliveryContext", json::Value(rapidjson::kObjectType), a);
+        auto& context = event["deliveryContext"];
+        if (context.HasMember("isRedelivery"))
+            context["isRedelivery"].SetBool(true);
+        else
+            context.AddMember("isRedelivery", true, a);
+        return json::to_string(event);
     }
 
     // POSTs every body from `threads` threads at once; each body's status (0: no answer). `on_sent`
@@ -105,7 +122,37 @@ protected:
         return out;
     }
 
+    // Calls to `path` that LINE answered `status`.
+    std::size_t count_calls(const std::string& path, int status) {
+        std::size_t n = 0;
+        for (const auto& text : line->requests_to(path)) {
+            json::Document call;
+            json::parse(text, call);
+            n += json::get_int(call, "status").value_or(0) == status;
+        }
+        return n;
+    }
+
     std::atomic<std::size_t> answered_{0};
+};
+
+// Two bot processes on the same Redis and fake LINE, as two machines behind nginx.
+class FaultsTwoProcesses : public Faults {
+protected:
+    void SetUp() override {
+        Faults::SetUp();
+        BotProcess::Options options;
+        options.redis_url = redis->url();
+        options.line_api_base_url = line->base_url();
+        second = std::make_unique<BotProcess>(options);
+        second->start();
+    }
+    void TearDown() override {
+        if (HasFailure() && second) std::cerr << "---- second bot output ----\n" << second->output() << "\n";
+        second.reset();
+        Faults::TearDown();
+    }
+    std::unique_ptr<BotProcess> second;
 };
 
 // (a) SIGKILL while 1,000 residents press ยืนยัน at once.
@@ -180,6 +227,65 @@ TEST_F(Faults, AThousandConfirmationsCutBySigkillEachResidentEndsWithExactlyOneT
               << " acknowledged before the SIGKILL, " << redelivered.size() << " redelivered; after the restart "
               << with_one << " residents with exactly one ticket, " << told_once << " told their number, "
               << "0 with two; all settled " << recovered_ms << " ms after the restart\n";
+}
+
+// (d) Every webhook delivered twice to two processes at once, and once more flagged as a redelivery.
+TEST_F(FaultsTwoProcesses, EveryWebhookDeliveredThreeTimesToTwoProcessesIsHandledOnce) {
+    constexpr int kResidents = 200;
+    const auto steps = record_complaint();
+    ASSERT_GE(steps.size(), 3u);
+    const std::size_t replies_before = count_calls("/v2/bot/message/reply", 200);
+    const std::size_t cards_before = count_calls("/v2/bot/message/push", 200);
+    std::size_t deliveries = 0;
+    for (const auto& step : steps) {
+        std::vector<std::string> events;
+        for (int r = 0; r < kResidents; ++r) events.push_back(as_resident_event(step, resident_id(r)));
+        std::atomic<int> refused{0};
+        auto deliver = [&](BotProcess& to, bool as_redelivery) {
+            for (const auto& e : events)
+                if (to.post_webhook(webhook_body({as_redelivery ? redelivered(e) : e})).status != 200) ++refused;
+        };
+        std::thread to_second([&] { deliver(*second, false); });
+        deliver(*bot, false);
+        to_second.join();
+        deliver(*bot, true);  // LINE's redelivery, with the flag
+        ASSERT_EQ(refused, 0);
+        deliveries += 3 * events.size();
+        ASSERT_TRUE(wait_until([&] { return inbox_left() == 0; }, 30s));
+    }
+    std::this_thread::sleep_for(500ms);
+
+    store::RedisPool pool(store::parse_redis_url(redis->url()));
+    auto told = numbers_told();
+    std::set<std::string> tickets;
+    for (int r = 0; r < kResidents; ++r) {
+        auto mine = tickets_of(pool, resident_id(r));
+        ASSERT_EQ(mine.size(), 1u) << resident_id(r);
+        tickets.insert(mine[0]);
+        EXPECT_EQ(told[resident_id(r)], std::set<std::string>{mine[0]}) << resident_id(r);
+    }
+    // One answer per resident per step, all by reply: nothing answered twice, no reply token
+    // refused (a second answer would have tried it), no push to a resident.
+    const std::size_t replies = count_calls("/v2/bot/message/reply", 200) - replies_before;
+    EXPECT_EQ(replies, steps.size() * kResidents);
+    EXPECT_EQ(count_calls("/v2/bot/message/reply", 400), 0u);
+    // The department's group got each new ticket's card once.
+    const std::size_t cards = count_calls("/v2/bot/message/push", 200) - cards_before;
+    EXPECT_EQ(cards, static_cast<std::size_t>(kResidents));
+    std::map<std::string, int> cards_per_ticket;
+    for (const auto& text : line->requests_to("/v2/bot/message/push")) {
+        json::Document call;
+        json::parse(text, call);
+        if (json::get_int(call, "status").value_or(0) != 200) continue;
+        std::string body = json::to_string(call["body"]);
+        std::set<std::string> in_call;
+        for (std::sregex_iterator it(body.begin(), body.end(), kTicketId), end; it != end; ++it) in_call.insert((*it)[1]);
+        for (const auto& n : in_call) ++cards_per_ticket[n];
+    }
+    for (const auto& id : tickets) EXPECT_EQ(cards_per_ticket[id], 1) << id;
+    std::cout << "[ figures  ] " << deliveries << " deliveries of " << deliveries / 3 << " events to two processes: "
+              << tickets.size() << " tickets for " << kResidents << " residents, " << replies << " replies, "
+              << cards << " officer cards, 0 duplicates\n";
 }
 
 }  // namespace
