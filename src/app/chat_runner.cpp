@@ -35,11 +35,29 @@ void ChatRunner::run(runtime::Loop& loop, std::string chat, line::Event first) {
 }
 
 void ChatRunner::start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun) {
+    {
+        std::lock_guard lock(running_mutex_);
+        // Already running here: its fiber reaches this event through the chat's completions.
+        if (!running_.insert(chat).second) return;
+    }
     loop.events_in_flight.fetch_add(1, std::memory_order_relaxed);
     runtime::spawn_fiber_bounded(loop, [this, &loop, chat = std::move(chat), event = std::move(first), rerun]() mutable {
-        run_chat(std::move(chat), std::move(event), rerun);
+        try {
+            run_chat(chat, std::move(event), rerun);
+        } catch (const std::exception& e) {
+            log::error("events", "chat run failed", {{"error", e.what()}});
+        }
+        {
+            std::lock_guard lock(running_mutex_);
+            running_.erase(chat);
+        }
         loop.events_in_flight.fetch_sub(1, std::memory_order_relaxed);
     });
+}
+
+bool ChatRunner::running(const std::string& chat) const {
+    std::lock_guard lock(running_mutex_);
+    return running_.count(chat) > 0;
 }
 
 void ChatRunner::resume(runtime::Loop& loop, store::LeasedEvent leased) {

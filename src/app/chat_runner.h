@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 
 #include "line/webhook.h"
 #include "store/leased_queue.h"
@@ -37,8 +39,10 @@ public:
 
     // On `loop`'s thread: runs the chat's events from `first` on in a fiber of that loop.
     void run(runtime::Loop& loop, std::string chat, line::Event first);
-    // The same for a chat taken over from a dead process: its first event may have been answered.
+    // The same for a chat taken over from a dead process, or one of ours that nothing runs: its first
+    // event may have been answered. Ignored while this process runs the chat.
     void resume(runtime::Loop& loop, store::LeasedEvent leased);
+    bool running(const std::string& chat) const;
 
     const ChatRunnerStats& stats() const { return stats_; }
 
@@ -53,6 +57,9 @@ private:
     std::chrono::milliseconds reply_token_lifetime_;
     NowMs now_ms_;
     ChatRunnerStats stats_;
+    // The chats this process runs (any loop), so a sweep never starts one a second time.
+    mutable std::mutex running_mutex_;
+    std::unordered_set<std::string> running_;
 };
 
 // A stored event back as a line::Event; nullopt when it cannot be read.

@@ -58,8 +58,20 @@ void OutboxSender::run(store::LeasedEvent first) {
 }
 
 void OutboxSender::run_on(runtime::Loop& loop, store::LeasedEvent first) {
-    runtime::spawn_fiber_bounded(loop, loop.background_fibers,
-                                 [this, first = std::move(first)]() mutable { send_recipient(std::move(first)); });
+    {
+        std::lock_guard lock(sending_mutex_);
+        if (!sending_.insert(first.chat).second) return;  // its fiber gets there through completions
+    }
+    runtime::spawn_fiber_bounded(loop, loop.background_fibers, [this, first = std::move(first)]() mutable {
+        const std::string to = first.chat;
+        try {
+            send_recipient(std::move(first));
+        } catch (const std::exception& e) {
+            log::error(kComponent, "sending failed", {{"error", e.what()}});
+        }
+        std::lock_guard lock(sending_mutex_);
+        sending_.erase(to);
+    });
 }
 
 void OutboxSender::send_recipient(store::LeasedEvent leased) {

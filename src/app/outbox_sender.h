@@ -10,6 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
 
 #include "line/messaging_api.h"
 #include "store/outbox.h"
@@ -47,7 +51,8 @@ public:
     void stop();
 
     // Sends, on a loop, a recipient's pushes from `first` on: one handed over by the outbox, or one
-    // taken over from a dead process. Any thread.
+    // taken over (from a dead process, or one of ours that nothing sends). Any thread; ignored while
+    // this process is sending to that recipient.
     void run(store::LeasedEvent first);
 
     const Stats& stats() const { return stats_; }
@@ -67,6 +72,8 @@ private:
     const Options options_;
     std::atomic<bool> stopping_{false};
     Stats stats_;
+    std::mutex sending_mutex_;
+    std::unordered_set<std::string> sending_;  // recipients with a fiber of ours
 };
 
 }  // namespace thesaban::app

@@ -72,14 +72,16 @@ return {0}
 )lua";
 
 // ARGV[1] base, ARGV[2] owner, ARGV[3] now, ARGV[4] only chats idle since before this ms, ARGV[5] limit.
-// Returns {chat, id, json, chat, id, json, ...} for the chats now ours.
+// Returns {chat, id, json, chat, id, json, ...} for the chats now ours: a dead holder's, and our own
+// idle ones (an accept whose answer we never read leased a chat to us that nothing runs; the caller
+// skips those it is running).
 const std::string kTakeOverScript = kHeadFunction + R"lua(
 local base, owner, now = ARGV[1], ARGV[2], ARGV[3]
 local chats = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
 local out = {}
 for _, chat in ipairs(chats) do
   local holder = redis.call('HGET', KEYS[2], chat)
-  if holder == owner or (holder and redis.call('EXISTS', base .. 'owner:' .. holder) == 1) then
+  if holder and holder ~= owner and redis.call('EXISTS', base .. 'owner:' .. holder) == 1 then
     redis.call('ZADD', KEYS[3], now, chat)  -- a live holder is still on it: look again later
   else
     local list_key = base .. 'chat:' .. chat

@@ -86,7 +86,9 @@ public:
     void heartbeat();
     // Clean shutdown: our leases become free at once (the chats are taken over by whoever sweeps next).
     void resign();
-    // Chats whose holder is gone, now ours, each with its first event; at most `limit`.
+    // Chats whose holder is gone, now ours, each with its first event; at most `limit`. Also this
+    // process's own chats idle for a lease_ttl: the caller must skip those it is running (an accept
+    // whose reply was lost, Redis restarting, leased one to us that nothing runs).
     std::vector<LeasedEvent> take_over(int64_t now_ms, std::size_t limit);
     // Events stored and not yet completed (all processes).
     std::size_t pending();

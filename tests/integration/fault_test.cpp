@@ -27,7 +27,7 @@ std::string resident_id(int i) {
 }
 
 class Faults : public BotTest {
-protected:
+public:
     // One resident files a complaint by tapping through the flow; the events it sent, its ยืนยัน last.
     std::vector<std::string> record_complaint() {
         Resident first(*bot, *line, {resident_id(999999), ""});
@@ -137,6 +137,18 @@ protected:
 };
 
 // Two bot processes on the same Redis and fake LINE, as two machines behind nginx.
+std::vector<std::string> to_confirmation(Faults& t, const std::vector<std::string>& steps, int first, int count) {
+    for (std::size_t s = 0; s + 1 < steps.size(); ++s) {
+        std::vector<std::string> bodies;
+        for (int r = first; r < first + count; ++r) bodies.push_back(t.as_resident(steps[s], resident_id(r)));
+        for (int status : t.post_all(bodies)) EXPECT_EQ(status, 200);
+    }
+    EXPECT_TRUE(wait_until([&] { return t.inbox_left() == 0; }, 60s)) << "the flows did not finish";
+    std::vector<std::string> confirmations;
+    for (int r = first; r < first + count; ++r) confirmations.push_back(t.as_resident(steps.back(), resident_id(r)));
+    return confirmations;
+}
+
 class FaultsTwoProcesses : public Faults {
 protected:
     void SetUp() override {
@@ -154,6 +166,10 @@ protected:
     }
     std::unique_ptr<BotProcess> second;
 };
+
+// Brings residents first..first+count-1 to the summary with its ยืนยัน (each step for all of them
+// at once) and returns their confirmations, not yet sent.
+std::vector<std::string> to_confirmation(Faults& t, const std::vector<std::string>& steps, int first, int count);
 
 // (a) SIGKILL while 1,000 residents press ยืนยัน at once.
 TEST_F(Faults, AThousandConfirmationsCutBySigkillEachResidentEndsWithExactlyOneTicket) {
@@ -286,6 +302,112 @@ TEST_F(FaultsTwoProcesses, EveryWebhookDeliveredThreeTimesToTwoProcessesIsHandle
     std::cout << "[ figures  ] " << deliveries << " deliveries of " << deliveries / 3 << " events to two processes: "
               << tickets.size() << " tickets for " << kResidents << " residents, " << replies << " replies, "
               << cards << " officer cards, 0 duplicates\n";
+}
+
+// (b) Redis stopped (SIGTERM) or killed (SIGKILL) while residents press ยืนยัน.
+struct RedisFaultFigures {
+    std::size_t acknowledged = 0, refused_503 = 0, other = 0;
+    long long down_ms = 0, ready_after_ms = 0;
+    int residents = 0, with_one_ticket = 0, without_ticket = 0, with_two = 0;
+    int numbers_lost = 0;  // told to a resident, not in Redis afterwards
+};
+
+class FaultsRedis : public Faults {
+public:
+    RedisFaultFigures confirm_through(const std::vector<std::string>& confirmations, int first, bool kill) {
+        RedisFaultFigures f;
+        f.residents = static_cast<int>(confirmations.size());
+        answered_ = 0;
+        std::vector<int> status;
+        std::thread posting([&] { status = post_all(confirmations, 4); });
+        EXPECT_TRUE(wait_until([&] { return answered_ >= confirmations.size() / 3; }, 30s));
+        auto down_at = std::chrono::steady_clock::now();
+        if (kill)
+            redis->kill9();
+        else
+            redis->stop();
+        std::this_thread::sleep_for(1s);  // confirmations keep coming meanwhile
+        redis->start();
+        EXPECT_TRUE(wait_until([&] { return bot->get("/readyz").status == 200; }, 20s)) << "not ready again";
+        auto ready_at = std::chrono::steady_clock::now();
+        f.down_ms = std::chrono::duration_cast<std::chrono::milliseconds>(ready_at - down_at).count();
+        posting.join();
+        std::vector<std::string> again;
+        for (std::size_t i = 0; i < status.size(); ++i) {
+            f.acknowledged += status[i] == 200;
+            f.refused_503 += status[i] == 503;
+            f.other += status[i] != 200 && status[i] != 503;
+            if (status[i] != 200) again.push_back(confirmations[i]);
+        }
+        for (int st : post_all(again)) EXPECT_EQ(st, 200);  // LINE redelivers what got no 200
+        EXPECT_TRUE(wait_until([&] { return inbox_left() == 0; }, 60s));
+        std::this_thread::sleep_for(500ms);
+
+        store::RedisPool pool(store::parse_redis_url(redis->url()));
+        auto told = numbers_told();
+        for (int r = first; r < first + f.residents; ++r) {
+            auto mine = tickets_of(pool, resident_id(r));
+            f.with_one_ticket += mine.size() == 1;
+            f.without_ticket += mine.empty();
+            f.with_two += mine.size() > 1;
+            for (const auto& n : told[resident_id(r)])
+                f.numbers_lost += std::find(mine.begin(), mine.end(), n) == mine.end();
+        }
+        return f;
+    }
+
+    static void print(const char* what, const RedisFaultFigures& f) {
+        std::cout << "[ figures  ] " << what << ": " << f.residents << " confirmations, " << f.acknowledged
+                  << " acknowledged, " << f.refused_503 << " answered 503 while Redis was down (redelivered), "
+                  << f.other << " other; ready again " << f.down_ms << " ms after the fault; " << f.with_one_ticket
+                  << " residents with one ticket, " << f.without_ticket << " with none, " << f.with_two
+                  << " with two; " << f.numbers_lost << " ticket numbers told and then lost\n";
+    }
+};
+
+TEST_F(FaultsRedis, StoppedThenKilledUnderLoadWithAppendfsyncEverysec) {
+    const auto steps = record_complaint();
+    ASSERT_GE(steps.size(), 3u);
+    auto batch = to_confirmation(*this, steps, 0, 600);
+
+    // SIGTERM: Redis writes its AOF out before it exits, so nothing confirmed is lost.
+    std::vector<std::string> first(batch.begin(), batch.begin() + 300);
+    auto stopped = confirm_through(first, 0, false);
+    print("redis SIGTERM, appendfsync everysec", stopped);
+    EXPECT_GT(stopped.refused_503, 0u) << "webhooks are refused (503) while Redis is down";
+    EXPECT_EQ(stopped.other, 0u) << "only 200 or 503, never a 500";
+    EXPECT_EQ(stopped.with_one_ticket, 300);
+    EXPECT_EQ(stopped.numbers_lost, 0);
+
+    // SIGKILL: up to a second of writes may be lost (appendfsync everysec); never two tickets, and
+    // the bot comes back by itself.
+    std::vector<std::string> second(batch.begin() + 300, batch.end());
+    auto killed = confirm_through(second, 300, true);
+    print("redis SIGKILL, appendfsync everysec", killed);
+    EXPECT_EQ(killed.other, 0u);
+    EXPECT_EQ(killed.with_two, 0);
+    EXPECT_EQ(killed.with_one_ticket + killed.without_ticket, 300);
+}
+
+class FaultsRedisAlwaysFsync : public FaultsRedis {
+protected:
+    RedisServerOptions redis_options() override {
+        RedisServerOptions o;
+        o.appendfsync = "always";
+        return o;
+    }
+};
+
+TEST_F(FaultsRedisAlwaysFsync, KilledUnderLoadLosesNoConfirmedTicket) {
+    const auto steps = record_complaint();
+    ASSERT_GE(steps.size(), 3u);
+    auto batch = to_confirmation(*this, steps, 0, 300);
+    auto killed = confirm_through(batch, 0, true);
+    print("redis SIGKILL, appendfsync always", killed);
+    EXPECT_GT(killed.refused_503, 0u);
+    EXPECT_EQ(killed.other, 0u);
+    EXPECT_EQ(killed.with_one_ticket, 300) << "with fsync on every write, every stored event survives";
+    EXPECT_EQ(killed.numbers_lost, 0);
 }
 
 }  // namespace

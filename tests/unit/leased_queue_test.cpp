@@ -51,6 +51,21 @@ TEST_F(LeasedQueueTest, AcceptTellsTheBacklogOfAllProcessesForBackPressure) {
     EXPECT_EQ(pending, 3u) << "a completed event no longer counts";
 }
 
+TEST_F(LeasedQueueTest, OwnIdleChatsComeBackToTheirHolderNeverToAnotherLiveProcess) {
+    // The accept's reply was lost (Redis restarting): the chat is leased to a, and nothing runs it.
+    a.heartbeat();
+    b.heartbeat();
+    ASSERT_EQ(a.accept({{"e1", "U1", "{\"n\":1}"}}, 1000)[0], Admission::run_now);
+    EXPECT_TRUE(b.take_over(1000 + 600, 100).empty()) << "a is alive: b never takes its chat";
+    EXPECT_TRUE(a.take_over(1000 + 100, 100).empty()) << "not idle for a lease_ttl yet";
+    auto mine = a.take_over(1000 + 1300, 100);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].chat, "U1");
+    EXPECT_EQ(mine[0].event_id, "e1");
+    // Offered again only after another idle lease_ttl (the caller skips it while running it).
+    EXPECT_TRUE(a.take_over(1000 + 1400, 100).empty());
+}
+
 TEST_F(LeasedQueueTest, CompletionHandsOverTheChatsNextEventInOrderThenReleases) {
     a.heartbeat();
     b.heartbeat();
