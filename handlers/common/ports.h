@@ -35,6 +35,14 @@ class Notifier {
 public:
     virtual ~Notifier() = default;
     virtual void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) = 0;
+    // A reply whose outcome is unknown (LINE timed out or failed): tried again with the same token
+    // until `reply_until_ms` (a spent token then means it had gone out), then pushed.
+    virtual void reply_or_push(const std::string& to, const std::vector<std::string>& messages,
+                               const std::string& dedup_key, const std::string& reply_token, int64_t reply_until_ms) {
+        (void)reply_token;
+        (void)reply_until_ms;
+        push(to, messages, dedup_key);
+    }
 };
 
 // Photos residents and officers send: fetched from LINE's content API, checked and kept under

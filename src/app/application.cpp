@@ -194,7 +194,7 @@ int run_bot(const config::Config& config) {
                                              profiles);
     handlers::GreetingHandler greeting(config, templates);
 
-    Delivery delivery(api, config.line.reply_token_lifetime, now_ms);
+    Delivery delivery(api, outbox, config.line.reply_token_lifetime, now_ms);
     EventProcessor processor({&follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting},
                              delivery);
 
@@ -211,7 +211,7 @@ int run_bot(const config::Config& config) {
                  [&](runtime::Loop& loop, store::LeasedEvent leased) { runner.resume(loop, std::move(leased)); },
                  [&] { return inbox.adopt_legacy(500); }},
                 {"outbox", &outbox.queue(),
-                 [&](runtime::Loop&, store::LeasedEvent leased) { outbox_sender.run(std::move(leased)); },
+                 [&](runtime::Loop&, store::LeasedEvent leased) { outbox_sender.run(std::move(leased), true); },
                  [&] { return outbox.adopt_legacy(); }}});
     // Reading a photo file (up to 10 MiB from disk) and the admin API may block: a small pool of
     // their own, so they never delay a webhook. Each kind of request has its own cap.

@@ -31,27 +31,43 @@ ChatRunner::ChatRunner(EventProcessor& processor, store::LeasedQueue& inbox,
     : processor_(processor), inbox_(inbox), reply_token_lifetime_(reply_token_lifetime), now_ms_(now_ms) {}
 
 void ChatRunner::run(runtime::Loop& loop, std::string chat, line::Event first) {
-    start(loop, std::move(chat), std::move(first), false);
+    start(loop, std::move(chat), std::move(first), false, false);
 }
 
-void ChatRunner::start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun) {
+void ChatRunner::start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun, bool swept) {
     {
         std::lock_guard lock(running_mutex_);
-        // Already running here: its fiber reaches this event through the chat's completions.
-        if (!running_.insert(chat).second) return;
+        auto [it, inserted] = running_.try_emplace(chat);
+        if (!inserted) {
+            // Already running here. Swept: its fiber reaches this event through the chat's
+            // completions. Accepted to run now: the fiber released the chat and is ending; it
+            // runs this one before it does.
+            if (!swept) {
+                it->second = Next{std::move(first), rerun};
+                loop.events_in_flight.fetch_add(1, std::memory_order_relaxed);
+            }
+            return;
+        }
     }
     loop.events_in_flight.fetch_add(1, std::memory_order_relaxed);
     runtime::spawn_fiber_bounded(loop, [this, &loop, chat = std::move(chat), event = std::move(first), rerun]() mutable {
-        try {
-            run_chat(chat, std::move(event), rerun);
-        } catch (const std::exception& e) {
-            log::error("events", "chat run failed", {{"error", e.what()}});
-        }
-        {
+        for (;;) {
+            try {
+                run_chat(chat, std::move(event), rerun);
+            } catch (const std::exception& e) {
+                log::error("events", "chat run failed", {{"error", e.what()}});
+            }
+            loop.events_in_flight.fetch_sub(1, std::memory_order_relaxed);
             std::lock_guard lock(running_mutex_);
-            running_.erase(chat);
+            auto it = running_.find(chat);
+            if (it == running_.end() || !it->second) {
+                if (it != running_.end()) running_.erase(it);
+                return;
+            }
+            event = std::move(it->second->event);
+            rerun = it->second->rerun;
+            it->second.reset();
         }
-        loop.events_in_flight.fetch_sub(1, std::memory_order_relaxed);
     });
 }
 
@@ -71,7 +87,7 @@ void ChatRunner::resume(runtime::Loop& loop, store::LeasedEvent leased) {
         placeholder.type = "unreadable";
         event = std::move(placeholder);
     }
-    start(loop, std::move(leased.chat), std::move(*event), true);
+    start(loop, std::move(leased.chat), std::move(*event), true, true);
 }
 
 void ChatRunner::run_chat(std::string chat, line::Event event, bool rerun) {
@@ -104,7 +120,8 @@ void ChatRunner::run_chat(std::string chat, line::Event event, bool rerun) {
 void ChatRunner::process_until_done(const line::Event& event, bool rerun) {
     for (int failures = 0;; ++failures) {
         try {
-            processor_.process(event, rerun);
+            // After a failure part of the answer may have gone out: from then on it is a rerun.
+            processor_.process(event, rerun || failures > 0);
             return;
         } catch (const store::RedisUnavailable& e) {
             stats_.retries.fetch_add(1, std::memory_order_relaxed);

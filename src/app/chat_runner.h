@@ -11,7 +11,8 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <optional>
+#include <unordered_map>
 
 #include "line/webhook.h"
 #include "store/leased_queue.h"
@@ -47,7 +48,7 @@ public:
     const ChatRunnerStats& stats() const { return stats_; }
 
 private:
-    void start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun);
+    void start(runtime::Loop& loop, std::string chat, line::Event first, bool rerun, bool swept);
     void run_chat(std::string chat, line::Event event, bool rerun);
     void process_until_done(const line::Event& event, bool rerun);
     store::Completion complete_until_recorded(const std::string& chat, const std::string& event_id);
@@ -57,9 +58,15 @@ private:
     std::chrono::milliseconds reply_token_lifetime_;
     NowMs now_ms_;
     ChatRunnerStats stats_;
-    // The chats this process runs (any loop), so a sweep never starts one a second time.
+    // The chats this process runs (any loop), so a sweep never starts one a second time; with the
+    // event to run next when the chat was granted to us again (an accept's run_now) while its fiber
+    // was finishing.
+    struct Next {
+        line::Event event;
+        bool rerun;
+    };
     mutable std::mutex running_mutex_;
-    std::unordered_set<std::string> running_;
+    std::unordered_map<std::string, std::optional<Next>> running_;
 };
 
 // A stored event back as a line::Event; nullopt when it cannot be read.

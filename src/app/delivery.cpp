@@ -1,15 +1,15 @@
 #include "app/delivery.h"
 
 #include "core/log.h"
-#include "core/random.h"
 
 namespace thesaban::app {
 namespace {
 constexpr std::size_t kMessagesPerRequest = 5;  // LINE's limit for reply and push
 }
 
-Delivery::Delivery(line::MessagingApi& api, std::chrono::seconds reply_token_lifetime, NowMs now_ms)
-    : api_(api), reply_token_lifetime_(reply_token_lifetime), now_ms_(std::move(now_ms)) {}
+Delivery::Delivery(line::MessagingApi& api, handlers::Notifier& pushes, std::chrono::seconds reply_token_lifetime,
+                   NowMs now_ms)
+    : api_(api), pushes_(pushes), reply_token_lifetime_(reply_token_lifetime), now_ms_(std::move(now_ms)) {}
 
 bool Delivery::deliver(const line::Event& event, const std::vector<std::string>& messages, bool rerun) {
     if (messages.empty()) return true;
@@ -19,7 +19,6 @@ bool Delivery::deliver(const line::Event& event, const std::vector<std::string>&
                              messages.begin() + static_cast<long>(std::min(messages.size(), i + kMessagesPerRequest)));
 
     const std::string& to = event.source.chat_id();
-    bool all_delivered = true;
     for (std::size_t i = 0; i < batches.size(); ++i) {
         if (i == 0 && event.reply_token && !event.reply_token->empty()) {
             int64_t age_ms = now_ms_() - event.timestamp_ms;
@@ -34,6 +33,15 @@ bool Delivery::deliver(const line::Event& event, const std::vector<std::string>&
                               {{"event", event.webhook_event_id}});
                     continue;
                 }
+                if (!to.empty() && (result.status == 0 || result.status == 429 || result.status >= 500)) {
+                    // LINE may or may not have taken it: the outbox tries the same token again
+                    // while it is fresh (a spent token then means it went out), then pushes.
+                    pushes_.reply_or_push(
+                        to, batches[0], "answer:" + event.webhook_event_id + ":0", *event.reply_token,
+                        event.timestamp_ms +
+                            std::chrono::duration_cast<std::chrono::milliseconds>(reply_token_lifetime_).count());
+                    continue;
+                }
                 log::warn("delivery", "reply refused, pushing instead",
                           {{"event", event.webhook_event_id}, {"status", std::to_string(result.status)}});
             }
@@ -42,16 +50,9 @@ bool Delivery::deliver(const line::Event& event, const std::vector<std::string>&
             log::warn("delivery", "no chat to push to", {{"event", event.webhook_event_id}});
             return false;
         }
-        auto key = uuid_from_name("push:" + event.webhook_event_id + ":" + std::to_string(i));
-        auto result = api_.push(to, batches[i], key);
-        if (!result.ok()) {
-            all_delivered = false;
-            log::error("delivery", "push failed",
-                       {{"event", event.webhook_event_id}, {"to", log::mask_id(to)}, {"status", std::to_string(result.status)},
-                        {"request_id", result.request_id}});
-        }
+        pushes_.push(to, batches[i], "answer:" + event.webhook_event_id + ":" + std::to_string(i));
     }
-    return all_delivered;
+    return true;
 }
 
 }  // namespace thesaban::app

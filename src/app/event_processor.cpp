@@ -18,8 +18,7 @@ void EventProcessor::process(const line::Event& event, bool rerun) {
         for (auto* handler : handlers_)
             if (handler->handle(event, responder)) break;
         if (!responder.messages.empty() && !delivery_.deliver(event, responder.messages, rerun)) {
-            // Push has already retried with backoff; the event is done either way so one dead chat
-            // cannot block its queue. The failure is logged with LINE's request id.
+            // Nowhere to send it (no chat id): logged, and the event is done.
             log::error("events", "answer not delivered", {{"event", event.webhook_event_id}});
         }
     }

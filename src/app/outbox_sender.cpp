@@ -48,29 +48,45 @@ std::chrono::milliseconds OutboxSender::backoff(int failed_attempts, const Optio
     return retry_backoff(failed_attempts, options.first_backoff, options.max_backoff);
 }
 
-void OutboxSender::run(store::LeasedEvent first) {
+void OutboxSender::run(store::LeasedEvent first, bool swept) {
     if (runtime::Loop* loop = runtime::current_loop()) {
-        run_on(*loop, std::move(first));
+        run_on(*loop, std::move(first), swept);
         return;
     }
     runtime::Loop& loop = loops_.next();
-    boost::asio::post(loop.ioc, [this, &loop, first = std::move(first)]() mutable { run_on(loop, std::move(first)); });
+    boost::asio::post(loop.ioc, [this, &loop, first = std::move(first), swept]() mutable {
+        run_on(loop, std::move(first), swept);
+    });
 }
 
-void OutboxSender::run_on(runtime::Loop& loop, store::LeasedEvent first) {
+void OutboxSender::run_on(runtime::Loop& loop, store::LeasedEvent first, bool swept) {
     {
         std::lock_guard lock(sending_mutex_);
-        if (!sending_.insert(first.chat).second) return;  // its fiber gets there through completions
+        auto [it, inserted] = sending_.try_emplace(first.chat);
+        if (!inserted) {
+            // Swept: its fiber gets there through completions. A new push that found the recipient
+            // free: the fiber released it and is ending; it sends this one before it does.
+            if (!swept) it->second = std::move(first);
+            return;
+        }
     }
     runtime::spawn_fiber_bounded(loop, loop.background_fibers, [this, first = std::move(first)]() mutable {
         const std::string to = first.chat;
-        try {
-            send_recipient(std::move(first));
-        } catch (const std::exception& e) {
-            log::error(kComponent, "sending failed", {{"error", e.what()}});
+        for (;;) {
+            try {
+                send_recipient(std::move(first));
+            } catch (const std::exception& e) {
+                log::error(kComponent, "sending failed", {{"error", e.what()}});
+            }
+            std::lock_guard lock(sending_mutex_);
+            auto it = sending_.find(to);
+            if (it == sending_.end() || !it->second) {
+                if (it != sending_.end()) sending_.erase(it);
+                return;
+            }
+            first = std::move(*it->second);
+            it->second.reset();
         }
-        std::lock_guard lock(sending_mutex_);
-        sending_.erase(to);
     });
 }
 
@@ -98,13 +114,28 @@ void OutboxSender::send_recipient(store::LeasedEvent leased) {
 
 bool OutboxSender::send_until_done(const store::OutboxEntry& entry) {
     const std::string retry_key = uuid_from_name("outbox:" + entry.dedup_key);
+    bool reply_refused = false;
     for (int failures = 0;;) {
+        const bool by_reply =
+            !entry.reply_token.empty() && !reply_refused && outbox_.now_ms() < entry.reply_until_ms;
         line::ApiResult result;
         try {
-            result = api_.push(entry.to, entry.messages, retry_key);
+            result = by_reply ? api_.reply(entry.reply_token, entry.messages)
+                              : api_.push(entry.to, entry.messages, retry_key);
         } catch (const std::exception& e) {
             result.status = 0;
             result.error = e.what();
+        }
+        if (by_reply && line::is_invalid_reply_token(result)) {
+            // Only this process held the token, and it is still fresh: spent by our own earlier
+            // attempt, whose answer LINE had taken before it stopped answering.
+            log::info(kComponent, "reply had gone out before; not repeated", {{"to", log::mask_id(entry.to)}});
+            stats_.sent.fetch_add(1, std::memory_order_relaxed);
+            return true;
+        }
+        if (by_reply && permanently_refused(result)) {
+            reply_refused = true;  // LINE will not take this reply: push it instead, at once
+            continue;
         }
         if (result.ok()) {
             stats_.sent.fetch_add(1, std::memory_order_relaxed);
@@ -123,7 +154,7 @@ bool OutboxSender::send_until_done(const store::OutboxEntry& entry) {
         }
         ++failures;
         const auto wait = backoff(failures, options_);
-        log::warn(kComponent, "push failed, will retry",
+        log::warn(kComponent, by_reply ? "reply failed, will retry" : "push failed, will retry",
                   {{"status", std::to_string(result.status)},
                    {"error", result.error},
                    {"to", log::mask_id(entry.to)},

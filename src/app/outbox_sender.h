@@ -13,7 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "line/messaging_api.h"
 #include "store/outbox.h"
@@ -51,9 +51,9 @@ public:
     void stop();
 
     // Sends, on a loop, a recipient's pushes from `first` on: one handed over by the outbox, or one
-    // taken over (from a dead process, or one of ours that nothing sends). Any thread; ignored while
-    // this process is sending to that recipient.
-    void run(store::LeasedEvent first);
+    // taken over (`swept`: from a dead process, or one of ours that nothing sends; ignored while this
+    // process is sending to that recipient). Any thread.
+    void run(store::LeasedEvent first, bool swept = false);
 
     const Stats& stats() const { return stats_; }
 
@@ -61,7 +61,7 @@ public:
     static std::chrono::milliseconds backoff(int failed_attempts, const Options& options);
 
 private:
-    void run_on(runtime::Loop& loop, store::LeasedEvent first);
+    void run_on(runtime::Loop& loop, store::LeasedEvent first, bool swept);
     void send_recipient(store::LeasedEvent leased);
     bool send_until_done(const store::OutboxEntry& entry);  // false: stopped before it was done
     std::optional<store::Completion> complete_until_recorded(const std::string& to, const std::string& dedup_key);
@@ -72,8 +72,10 @@ private:
     const Options options_;
     std::atomic<bool> stopping_{false};
     Stats stats_;
+    // Recipients with a fiber of ours, with the push to send next when the recipient was granted to
+    // us again (a new push found it free) while that fiber was ending.
     std::mutex sending_mutex_;
-    std::unordered_set<std::string> sending_;  // recipients with a fiber of ours
+    std::unordered_map<std::string, std::optional<store::LeasedEvent>> sending_;
 };
 
 }  // namespace thesaban::app

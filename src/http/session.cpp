@@ -69,7 +69,17 @@ net::awaitable<void> run_session(std::shared_ptr<HttpServer::State> state, std::
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
 
         connection->busy = false;
-        stream.expires_after(first ? options.header_timeout : options.keep_alive_timeout);
+        if (!first && buffer.size() == 0) {
+            // An idle keep-alive connection may wait for its next request's first bytes; once they
+            // come, the header must follow within header_timeout like on a new connection, or a
+            // slowloris client could trickle a header for the whole keep-alive time.
+            stream.expires_after(options.keep_alive_timeout);
+            auto [idle_ec, idle_bytes] = co_await stream.async_read_some(buffer.prepare(options.header_limit_bytes),
+                                                                       net::as_tuple(net::use_awaitable));
+            if (idle_ec) break;
+            buffer.commit(idle_bytes);
+        }
+        stream.expires_after(options.header_timeout);
         auto [header_ec, header_bytes] =
             co_await bhttp::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
         connection->busy = true;

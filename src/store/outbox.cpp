@@ -29,6 +29,12 @@ std::string outbox_entry_to_json(const OutboxEntry& entry) {
     w.EndArray();
     json::write_key(w, "dedup_key");
     json::write_string(w, entry.dedup_key);
+    if (!entry.reply_token.empty()) {
+        json::write_key(w, "reply_token");
+        json::write_string(w, entry.reply_token);
+        json::write_key(w, "reply_until");
+        w.Int64(entry.reply_until_ms);
+    }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -45,6 +51,8 @@ bool outbox_entry_from_json(std::string_view text, OutboxEntry& entry) {
     entry.messages.clear();
     for (const auto& m : messages->GetArray())
         if (m.IsString()) entry.messages.emplace_back(m.GetString(), m.GetStringLength());
+    entry.reply_token = std::string(json::get_string(doc, "reply_token").value_or(""));
+    entry.reply_until_ms = json::get_int(doc, "reply_until").value_or(0);
     return true;
 }
 
@@ -60,13 +68,22 @@ void RedisOutbox::push(const std::string& to, const std::vector<std::string>& me
     enqueue(to, messages, dedup_key);
 }
 
+void RedisOutbox::reply_or_push(const std::string& to, const std::vector<std::string>& messages,
+                                const std::string& dedup_key, const std::string& reply_token, int64_t reply_until_ms) {
+    enqueue(OutboxEntry{to, messages, dedup_key, reply_token, reply_until_ms});
+}
+
 bool RedisOutbox::enqueue(const std::string& to, const std::vector<std::string>& messages,
                           const std::string& dedup_key) {
-    std::string json = outbox_entry_to_json(OutboxEntry{to, messages, dedup_key});
-    auto admission = queue_.accept({InboxRecord{dedup_key, to, json}}, now_ms_()).at(0);
+    return enqueue(OutboxEntry{to, messages, dedup_key, {}, 0});
+}
+
+bool RedisOutbox::enqueue(const OutboxEntry& entry) {
+    std::string json = outbox_entry_to_json(entry);
+    auto admission = queue_.accept({InboxRecord{entry.dedup_key, entry.to, json}}, now_ms_()).at(0);
     if (admission == Admission::run_now) {
         std::lock_guard lock(callback_mutex_);
-        if (on_ready_) on_ready_(LeasedEvent{to, dedup_key, std::move(json)});
+        if (on_ready_) on_ready_(LeasedEvent{entry.to, entry.dedup_key, std::move(json)});
     }
     return admission != Admission::duplicate;
 }

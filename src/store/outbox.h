@@ -24,6 +24,9 @@ struct OutboxEntry {
     std::string to;
     std::vector<std::string> messages;  // LINE message objects as JSON text
     std::string dedup_key;
+    // Set: first try this reply token, while before reply_until_ms (see Notifier::reply_or_push).
+    std::string reply_token;
+    int64_t reply_until_ms = 0;
 };
 
 class RedisOutbox final : public handlers::Notifier {
@@ -37,8 +40,11 @@ public:
     // Stores the push; a dedup key already stored or sent within a day is ignored.
     // Throws RedisUnavailable: the caller must not consider the message sent.
     void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) override;
+    void reply_or_push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key,
+                       const std::string& reply_token, int64_t reply_until_ms) override;
     // As push; true when the entry was new.
     bool enqueue(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key);
+    bool enqueue(const OutboxEntry& entry);
 
     // Called, on the pushing thread, with each entry this process must now send (its recipient was
     // free and is now leased to us). Empty to unset; not called once unset returns.

@@ -222,6 +222,7 @@ Response FakeLineApi::api(const Request& request, const std::string& path, const
             out = this->route(call, path);  // processed, but the answer comes late ("lost answer")
         }
         out.delay = std::chrono::milliseconds(fault->delay_ms);
+        if (fault->retry_after_s > 0) out.headers.emplace_back("Retry-After", std::to_string(fault->retry_after_s));
     } else {
         out = this->route(call, path);
     }
@@ -469,6 +470,7 @@ Response FakeLineApi::control(const Request& request, const std::string& path) {
         if (auto s = json::get_int(body, "status")) f.status = static_cast<int>(*s);
         if (auto c = json::get_int(body, "count")) f.count = static_cast<int>(*c);
         if (auto d = json::get_int(body, "delayMs")) f.delay_ms = *d;
+        if (auto r = json::get_int(body, "retryAfter")) f.retry_after_s = static_cast<int>(*r);
         if (const Value* b = json::get_object(body, "body")) f.body = json::to_string(*b);
         faults_.push_back(std::move(f));
         return json_answer(200, "{}");

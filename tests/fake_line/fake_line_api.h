@@ -69,6 +69,7 @@ private:
         std::optional<int> status;
         int count = 1;
         int64_t delay_ms = 0;
+        int retry_after_s = 0;  // > 0: a Retry-After header on the injected answer (LINE sends one with 429)
     };
     struct Call;  // one API call being handled
 

@@ -41,7 +41,8 @@ public:
     // (or the last clear_requests), including those no longer kept for requests().
     json::Document stats();
     void clear_requests();
-    // `fault_json`: {"path", "status"?, "count"?, "delayMs"?, "method"?, "body"?}.
+    // `fault_json`: {"path", "status"?, "count"?, "delayMs"?, "method"?, "body"?, "retryAfter"? (seconds)}.
+    // Without "status" the call is processed and its answer only delayed (LINE got it, the answer was lost).
     void add_fault(const std::string& fault_json);
     void clear_faults();
     void put_content(const std::string& message_id, const std::string& content_type, const std::string& bytes);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fakes/in_memory_ports.h"
 #include "fakes/parsed_events.h"
 #include "fakes/scripted_messaging_api.h"
 
@@ -31,7 +32,8 @@ line::ApiResult invalid_token(int attempts = 1) {
 class DeliveryTest : public ::testing::Test {
 protected:
     FakeMessagingApi api;
-    Delivery delivery{api, std::chrono::seconds(50), [] { return kNow; }};
+    testing::RecordingNotifier outbox;
+    Delivery delivery{api, outbox, std::chrono::seconds(50), [] { return kNow; }};
 };
 
 TEST_F(DeliveryTest, FreshTokenIsRepliedOnce) {
@@ -45,36 +47,56 @@ TEST_F(DeliveryTest, ExpiredTokenIsPushedWithAKeyFromTheEventId) {
     event.timestamp_ms = kNow - 55'000;
     EXPECT_TRUE(delivery.deliver(event, {R"({"type":"text","text":"a"})"}));
     EXPECT_TRUE(api.reply_tokens().empty());
-    ASSERT_EQ(api.calls().size(), 1u);
-    auto key = api.calls()[0].retry_key;
+    ASSERT_EQ(outbox.pushes.size(), 1u);
+    EXPECT_EQ(outbox.pushes[0].to, "U0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(outbox.pushes[0].dedup_key, "answer:01HEVENT:0");
+    // Delivered again (a rerun): the same dedup key, so the outbox stores and sends it once.
     EXPECT_TRUE(delivery.deliver(event, {R"({"type":"text","text":"a"})"}));
-    EXPECT_EQ(api.calls()[1].retry_key, key) << "a repeated push must carry the same retry key";
+    EXPECT_EQ(outbox.pushes.size(), 1u);
+    EXPECT_TRUE(api.calls().empty()) << "pushes go through the outbox, never straight to LINE";
 }
 
 TEST_F(DeliveryTest, ATokenRefusedOnAFirstRunIsAnsweredByPush) {
     api.script_replies({invalid_token()});
     EXPECT_TRUE(delivery.deliver(fresh_event(), {R"({"type":"text","text":"a"})"}));
-    EXPECT_EQ(api.calls().size(), 1u);
+    EXPECT_EQ(outbox.pushes.size(), 1u);
+}
+
+TEST_F(DeliveryTest, AReplyLineCannotTakeDuringAnOutageIsStoredToBePushedLater) {
+    api.script_replies({FakeMessagingApi::answer(500)});
+    EXPECT_TRUE(delivery.deliver(fresh_event(), {R"({"type":"text","text":"a"})"}));
+    ASSERT_EQ(outbox.pushes.size(), 1u) << "the answer must not be lost with the outage";
+    EXPECT_EQ(outbox.pushes[0].messages, std::vector<std::string>{R"({"type":"text","text":"a"})"});
+    // LINE may have taken it before failing: the same token first, while it lives, then a push.
+    EXPECT_EQ(outbox.pushes[0].reply_token, "token-1");
+    EXPECT_EQ(outbox.pushes[0].reply_until_ms, kNow - 1000 + 50'000);
+}
+
+TEST_F(DeliveryTest, AReplyLineRefusedForGoodIsPushedWithoutTheToken) {
+    api.script_replies({FakeMessagingApi::answer(400, R"x({"message":"The request body has 1 error(s)"})x")});
+    EXPECT_TRUE(delivery.deliver(fresh_event(), {R"({"type":"text","text":"a"})"}));
+    ASSERT_EQ(outbox.pushes.size(), 1u);
+    EXPECT_EQ(outbox.pushes[0].reply_token, "");
 }
 
 TEST_F(DeliveryTest, AFreshTokenRefusedOnAReRunWasOurOwnReplyAndIsNotRepeated) {
     api.script_replies({invalid_token()});
     EXPECT_TRUE(delivery.deliver(fresh_event(), {R"({"type":"text","text":"a"})"}, /*rerun=*/true));
-    EXPECT_TRUE(api.calls().empty()) << "the resident would get the answer twice";
+    EXPECT_TRUE(outbox.pushes.empty()) << "the resident would get the answer twice";
 }
 
 TEST_F(DeliveryTest, ATokenRefusedOnTheClientsOwnRetryWasSpentByTheFirstAttempt) {
     api.script_replies({invalid_token(/*attempts=*/2)});
     EXPECT_TRUE(delivery.deliver(fresh_event(), {R"({"type":"text","text":"a"})"}));
-    EXPECT_TRUE(api.calls().empty());
+    EXPECT_TRUE(outbox.pushes.empty());
 }
 
 TEST_F(DeliveryTest, MoreThanFiveMessagesGoAsReplyThenPush) {
     std::vector<std::string> seven(7, R"({"type":"text","text":"a"})");
     EXPECT_TRUE(delivery.deliver(fresh_event(), seven));
     EXPECT_EQ(api.reply_tokens().size(), 1u);
-    ASSERT_EQ(api.calls().size(), 1u);
-    EXPECT_EQ(api.calls()[0].messages.size(), 2u);
+    ASSERT_EQ(outbox.pushes.size(), 1u);
+    EXPECT_EQ(outbox.pushes[0].messages.size(), 2u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -133,6 +134,37 @@ TEST_F(OutboxTest, ARecipientsPushesKeepTheirOrderAcrossAFailureAndOthersDoNotWa
                                                           uuid_from_name("outbox:closed")}));
 }
 
+TEST_F(OutboxTest, AnUncertainReplyIsTriedAgainWithItsTokenAndNeverPushedWhenItHadGoneOut) {
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
+    const int64_t fresh_until = outbox.now_ms() + 60000;
+    // LINE fails once more, then says the token is spent: our first attempt had gone out.
+    api_.script_replies({FakeMessagingApi::answer(500), FakeMessagingApi::answer(400, R"({"message":"Invalid reply token"})")});
+    outbox.reply_or_push("Uone", kMessages, "answer:e1:0", "token-1", fresh_until);
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    // LINE fails once, then takes the retried reply. (One recipient at a time: the scripted
+    // answers go to whichever call comes first.)
+    api_.script_replies({FakeMessagingApi::answer(500)});
+    outbox.reply_or_push("Utwo", kMessages, "answer:e2:0", "token-2", fresh_until);
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    EXPECT_TRUE(api_.calls().empty()) << "no push: both answers reached LINE by reply";
+    auto tokens = api_.reply_tokens();
+    EXPECT_EQ(std::count(tokens.begin(), tokens.end(), "token-1"), 2);
+    EXPECT_EQ(std::count(tokens.begin(), tokens.end(), "token-2"), 2);
+}
+
+TEST_F(OutboxTest, AnUncertainReplyWhoseTokenExpiredIsPushed) {
+    RedisOutbox outbox(pool_, "t:", "proc-a", 1000ms);
+    OutboxSender sender(loops_, outbox, api_, fast_options());
+    sender.start();
+    outbox.reply_or_push("Uone", kMessages, "answer:e3:0", "token-3", outbox.now_ms() - 1);
+    ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
+    EXPECT_TRUE(api_.reply_tokens().empty());
+    ASSERT_EQ(api_.calls().size(), 1u);
+    EXPECT_EQ(api_.calls()[0].retry_key, uuid_from_name("outbox:answer:e3:0"));
+}
+
 TEST_F(OutboxTest, BackoffDoublesAndIsCappedAtTenMinutes) {
     OutboxSender::Options o;
     EXPECT_EQ(OutboxSender::backoff(1, o), 5s);
@@ -183,7 +215,7 @@ TEST_F(OutboxTest, ADeadProcesssPushesAreTakenOverAndSentInOrder) {
     OutboxSender sender(loops_, outbox, api_, fast_options());
     sender.start();
     LeaseKeeper keeper(loops_, {{"outbox", &outbox.queue(),
-                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e)); }, {}}});
+                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e), true); }, {}}});
     keeper.start();
     ASSERT_TRUE(eventually([&] { return outbox.size() == 0; }));
     EXPECT_EQ(sent_to("Uone"), (std::vector<std::string>{uuid_from_name("outbox:evt-6"), uuid_from_name("outbox:evt-7")}));
@@ -230,7 +262,7 @@ TEST_F(OutboxTest, ThePreviousReleasesOutboxIsAdoptedAndSent) {
     OutboxSender sender(loops_, outbox, api_, fast_options());
     sender.start();
     LeaseKeeper keeper(loops_, {{"outbox", &outbox.queue(),
-                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e)); },
+                                 [&](runtime::Loop&, LeasedEvent e) { sender.run(std::move(e), true); },
                                  [&] { return outbox.adopt_legacy(); }}});
     keeper.start();
     ASSERT_TRUE(eventually([&] { return sent_to("Uold").size() == 2 && outbox.size() == 0; }));

@@ -82,11 +82,17 @@ public:
         std::string to;
         std::vector<std::string> messages;
         std::string dedup_key;
+        std::string reply_token;  // reply_or_push
+        int64_t reply_until_ms = 0;
     };
     void push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key) override {
+        reply_or_push(to, messages, dedup_key, "", 0);
+    }
+    void reply_or_push(const std::string& to, const std::vector<std::string>& messages, const std::string& dedup_key,
+                       const std::string& reply_token, int64_t reply_until_ms) override {
         for (const auto& p : pushes)
             if (p.dedup_key == dedup_key) return;
-        pushes.push_back({to, messages, dedup_key});
+        pushes.push_back({to, messages, dedup_key, reply_token, reply_until_ms});
     }
     std::vector<Push> to(const std::string& user) const {
         std::vector<Push> out;
