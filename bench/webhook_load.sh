@@ -146,6 +146,9 @@ config["templates_dir"] = root + "/templates"
 config["data_dir"] = work + "/data"
 config["public_base_url"] = "https://bot.bench.example"
 config["server"]["bind_address"] = "127.0.0.1"
+# Each of the 10,000 residents sends ~50 webhooks a minute at full load: over the shipped flood
+# limit, which would then answer for them. The limit stays on (its Redis call is measured), higher.
+config["limits"]["messages_per_minute"] = 10000
 for assignment in sys.argv[3:]:
     path, value = assignment.split("=", 1)
     *parents, leaf = path.split(".")

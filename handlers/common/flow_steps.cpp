@@ -481,7 +481,19 @@ void StepFlow::file_ticket(FlowContext& context, StepState& state) {
     std::string idempotency_key = context.event.webhook_event_id.empty()
                                       ? context.conversation_key + ":" + std::to_string(context.event.timestamp_ms)
                                       : context.event.webhook_event_id;
-    tickets::Ticket ticket = deps_.tickets.create(ticket_draft, idempotency_key, deps_.clock.now_ms());
+    const int64_t now = deps_.clock.now_ms();
+    const tickets::ReporterCap cap{deps_.config.limits.tickets_per_day, thai_day_start_ms(now)};
+    tickets::Ticket ticket;
+    try {
+        ticket = deps_.tickets.create(ticket_draft, idempotency_key, now, cap);
+    } catch (const tickets::ReporterCapReached&) {
+        // The draft stays at its confirmation (to edit or cancel) until the conversation expires.
+        json::Document message = text_message(text(
+            "ticket_daily_limit", {{"count", std::to_string(cap.per_day)}, {"phone", deps_.config.municipality_phone}}));
+        attach_step_quick_reply(message, state, {});
+        context.out.send(json::to_string(message));
+        return;
+    }
     deps_.announcer.ticket_created(ticket, "created:" + ticket.id);
 
     templates::Values values = {{"alt_text", text("ticket_created_alt", {{"id", ticket.id}})},

@@ -45,6 +45,15 @@ public:
     }
 };
 
+// How many messages a resident may send: each 1:1 message or button tap is counted; past the
+// limit the first gets a notice, the rest are ignored until a quiet period is over.
+class MessageRateLimiter {
+public:
+    enum class Verdict { allowed, notice, ignore };
+    virtual ~MessageRateLimiter() = default;
+    virtual Verdict check(const std::string& user_id) = 0;
+};
+
 // Photos residents and officers send: fetched from LINE's content API, checked and kept under
 // DATA_DIR, addressed by an unguessable token.
 class MediaStore {

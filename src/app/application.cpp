@@ -25,6 +25,7 @@
 #include "handlers/announcements/announcement_cards.h"
 #include "handlers/announcements/follow_tracker.h"
 #include "handlers/announcements/news_flow.h"
+#include "handlers/common/flood_guard.h"
 #include "handlers/common/greeting_handler.h"
 #include "handlers/common/intent_classifier.h"
 #include "handlers/common/resident_router.h"
@@ -34,6 +35,7 @@
 #include "handlers/streetlight/streetlight_flow.h"
 #include "handlers/tax/tax_flow.h"
 #include "handlers/tracking/tracking_flow.h"
+#include "http/address_rate_limiter.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "line/async_http_client.h"
@@ -51,6 +53,7 @@
 #include "store/leased_queue.h"
 #include "store/outbox.h"
 #include "store/redis_announcement_store.h"
+#include "store/redis_message_rate_limiter.h"
 #include "store/redis_conversation_store.h"
 #include "store/redis_expiring_images.h"
 #include "store/redis_lookup_guard.h"
@@ -193,10 +196,14 @@ int run_bot(const config::Config& config) {
     handlers::OfficerHandler officer_handler(config, templates, ticket_store, conversations, outbox, media_store, clock,
                                              profiles);
     handlers::GreetingHandler greeting(config, templates);
+    store::RedisMessageRateLimiter message_limiter(redis, config.redis.key_prefix, config.limits.messages_per_minute,
+                                                   config.limits.flood_quiet);
+    handlers::FloodGuard flood_guard(config, message_limiter);
 
     Delivery delivery(api, outbox, config.line.reply_token_lifetime, now_ms);
-    EventProcessor processor({&follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting},
-                             delivery);
+    // A resident's flood is stopped before any flow or officer sees it.
+    EventProcessor processor(
+        {&flood_guard, &follow_tracker, &announce_handler, &officer_handler, &resident_router, &greeting}, delivery);
 
     runtime::EventLoops loops(loop_count(config), config.server.fibers_per_loop);
     ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
@@ -217,6 +224,16 @@ int run_bot(const config::Config& config) {
     // their own, so they never delay a webhook. Each kind of request has its own cap.
     BlockingPool blocking(2);
     ConcurrencyLimit media_limit(32), qr_limit(64), admin_limit(8);
+    // And each client address its pace (limits.*_per_minute), against scraping and guessing.
+    http::AddressRateLimiter media_pace(config.limits.media_per_minute), qr_pace(config.limits.qr_per_minute),
+        admin_pace(config.limits.admin_per_minute);
+    auto over_pace = [&](http::AddressRateLimiter& pace, const http::Request& r) -> std::optional<http::Response> {
+        std::chrono::seconds retry_after{1};
+        if (pace.allow(http::client_address(r, config.limits.trusted_proxies), http::AddressRateLimiter::Clock::now(),
+                       &retry_after))
+            return std::nullopt;
+        return http::AddressRateLimiter::too_many(retry_after);
+    };
     auto busy = [] {
         http::Response r = http::Response::text(503, "busy, try again\n");
         r.headers.emplace_back("Retry-After", "1");
@@ -225,6 +242,7 @@ int run_bot(const config::Config& config) {
 
     http::Router router;
     router.add("GET", "/media/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        if (auto refused = over_pace(media_pace, r)) co_return std::move(*refused);
         auto slot = media_limit.try_acquire();
         if (!slot) co_return busy();
         http::Response response;
@@ -232,6 +250,7 @@ int run_bot(const config::Config& config) {
         co_return response;
     });
     router.add("GET", "/qr/*", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        if (auto refused = over_pace(qr_pace, r)) co_return std::move(*refused);
         auto slot = qr_limit.try_acquire();
         if (!slot) co_return busy();
         std::optional<std::string> png;
@@ -249,16 +268,28 @@ int run_bot(const config::Config& config) {
     router.add("POST", "/webhook", [&](const http::Request& r) { return webhook.handle(r); });
     AdminEndpoint admin(config.admin_token, config.announcements, announcement_store, announcement_sender, blocking,
                         now_ms);
-    router.add("POST", "/admin/announcements", [&](const http::Request& r) -> net::awaitable<http::Response> {
-        auto slot = admin_limit.try_acquire();
-        if (!slot) co_return busy();
-        co_return co_await admin.post(r);
-    });
-    router.add("GET", "/admin/announcements*", [&](const http::Request& r) -> net::awaitable<http::Response> {
-        auto slot = admin_limit.try_acquire();
-        if (!slot) co_return busy();
-        co_return co_await admin.get(r);
-    });
+    // Every admin call is logged with where it came from (the network, not the machine).
+    auto admin_call = [&](const http::Request& r, bool post) -> net::awaitable<http::Response> {
+        http::Request call = r;
+        call.remote_address = log::mask_address(http::client_address(r, config.limits.trusted_proxies));
+        http::Response response;
+        if (auto refused = over_pace(admin_pace, r)) {
+            response = std::move(*refused);
+        } else if (auto slot = admin_limit.try_acquire(); !slot) {
+            response = busy();
+        } else {
+            if (post)
+                response = co_await admin.post(call);
+            else
+                response = co_await admin.get(call);
+        }
+        log::info("admin", "admin call",
+                  {{"method", call.method}, {"path", std::string(call.path())}, {"remote", call.remote_address},
+                   {"status", std::to_string(response.status)}});
+        co_return response;
+    };
+    router.add("POST", "/admin/announcements", [&](const http::Request& r) { return admin_call(r, true); });
+    router.add("GET", "/admin/announcements*", [&](const http::Request& r) { return admin_call(r, false); });
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
         co_return http::Response::text(200, "ok\n");
     });

@@ -622,6 +622,22 @@ Config load_config(const std::string& path, const Environment& env, bool require
 
     read_announcements(root, config);
 
+    Section limits = root.child("limits");
+    limits.read("messages_per_minute", config.limits.messages_per_minute, 0, 10000);
+    limits.read_duration("flood_quiet_minutes", config.limits.flood_quiet, 1, 24 * 60);
+    limits.read("tickets_per_day", config.limits.tickets_per_day, 0, 1000);
+    limits.read("media_per_minute", config.limits.media_per_minute, 0, 1000000);
+    limits.read("qr_per_minute", config.limits.qr_per_minute, 0, 1000000);
+    limits.read("admin_per_minute", config.limits.admin_per_minute, 0, 1000000);
+    if (const json::Value* proxies = limits.array("trusted_proxies")) {
+        config.limits.trusted_proxies.clear();
+        for (const auto& address : proxies->GetArray()) {
+            if (!address.IsString()) throw ConfigError("limits.trusted_proxies", "must be an array of addresses");
+            config.limits.trusted_proxies.emplace_back(address.GetString(), address.GetStringLength());
+        }
+    }
+    limits.reject_unknown_keys();
+
     Section texts = root.child("texts");
     if (!texts.present()) throw ConfigError("texts", "is required");
     for (const auto& key : texts.keys()) {

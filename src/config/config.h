@@ -126,6 +126,20 @@ struct RedisConfig {
     std::string sentinel_master;  // env REDIS_SENTINEL_MASTER
 };
 
+// Section "limits": what one resident or one address may do, against floods and scripts.
+struct LimitsConfig {
+    int messages_per_minute = 30;           // a resident's 1:1 messages and taps; 0: no limit
+    std::chrono::minutes flood_quiet{10};   // ignored for this long after going over it
+    int tickets_per_day = 5;                // new tickets a resident may file a day (Thai time); 0: no cap
+    // Requests a minute from one address (429 past it); 0: no limit.
+    int media_per_minute = 120;
+    int qr_per_minute = 30;
+    int admin_per_minute = 60;
+    // Addresses of the reverse proxies (nginx) in front of the bot: for a request from one of
+    // them the client's address is taken from X-Forwarded-For (its last entry, which the proxy wrote).
+    std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+};
+
 // Section "tax": the figures of the tax laws, the tax-year calendars and how residents pay.
 using TaxConfig = tax::TaxRules;
 
@@ -163,6 +177,7 @@ struct Config {
     TaxChatConfig tax_chat;
     TaxConfig tax;                             // defaults are the law's figures; PromptPay is off unless configured
     AnnouncementsConfig announcements;
+    LimitsConfig limits;
     std::map<std::string, std::string> texts;  // resident-facing wording, by key
 
     // The wording for `key`; start-up validation guarantees the required keys exist.

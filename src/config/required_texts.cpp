@@ -7,6 +7,8 @@ namespace thesaban::config {
 
 const std::vector<std::string>& required_text_keys() {
     static const std::vector<std::string> keys = {
+        "flood_notice",
+        "ticket_daily_limit",
         "status_received",
         "status_accepted",
         "status_in_progress",

@@ -95,6 +95,24 @@ std::string mask_id(std::string_view id) {
     return std::string(id.substr(0, 5)) + "…" + std::string(id.substr(id.size() - 4));
 }
 
+std::string mask_address(std::string_view address) {
+    if (address.empty()) return "";
+    const bool v6 = address.find(':') != std::string_view::npos;
+    if (!v6) {
+        auto last_dot = address.rfind('.');
+        if (last_dot == std::string_view::npos) return "x";
+        return std::string(address.substr(0, last_dot)) + ".x";
+    }
+    // The first three groups of an IPv6 address (the site's prefix, at most /48).
+    std::size_t end = 0;
+    for (int groups = 0; groups < 3; ++groups) {
+        auto colon = address.find(':', end);
+        if (colon == std::string_view::npos || colon == end) break;  // "::" or the end: stop there
+        end = colon + 1;
+    }
+    return std::string(address.substr(0, end)) + "x";
+}
+
 std::string mask_digits(std::string_view value) {
     std::string out;
     std::size_t digits_seen = 0;

@@ -49,5 +49,8 @@ inline void error(std::string_view c, std::string_view m, std::initializer_list<
 std::string mask_id(std::string_view id);
 // Keeps only the last 4 digits: "0812345678" -> "******5678".
 std::string mask_digits(std::string_view value);
+// A client's network address without its host part: "203.150.12.34" -> "203.150.12.x",
+// "2001:db8:1:2::5" -> "2001:db8:1:x": the network it came from, not the machine (PDPA).
+std::string mask_address(std::string_view address);
 
 }  // namespace thesaban::log

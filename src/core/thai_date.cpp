@@ -31,4 +31,11 @@ std::string thai_datetime(int64_t epoch_ms) {
     return buf;
 }
 
+int64_t thai_day_start_ms(int64_t epoch_ms) {
+    constexpr int64_t kDay = 24LL * 3600 * 1000, kOffset = 7LL * 3600 * 1000;
+    int64_t local = epoch_ms + kOffset;
+    int64_t day = local >= 0 ? local / kDay : -((-local + kDay - 1) / kDay);
+    return day * kDay - kOffset;
+}
+
 }  // namespace thesaban

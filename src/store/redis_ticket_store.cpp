@@ -26,15 +26,18 @@ constexpr int kMaxCasAttempts = 16;
 // KEYS[1] idempotency key, [2] year sequence, [3] open-by-department zset, [4] by-reporter zset,
 // [5] received status set, [6] geo set of the kind.
 // ARGV[1] ticket key prefix, [2] id up to the sequence ("PNK-2569-"), [3] the ticket JSON after its
-// empty id, [4] created_ms, [5] '1' to add to the geo set, [6] longitude, [7] latitude, [8] idempotency ttl.
+// empty id, [4] created_ms, [5] '1' to add to the geo set, [6] longitude, [7] latitude, [8] idempotency ttl,
+// [9] the reporter's daily cap (0: none), [10] the day's start (ms): by-reporter scores are created_ms.
 // The ticket's own key is derived here from the id it allocates (single-instance Redis, no cluster).
-// Returns {created 1/0, id, json}.
+// Returns {created 1/0, id, json}, or {2} when the cap refuses a new ticket.
 const std::string kCreateScript = R"lua(
 local existing = redis.call('GET', KEYS[1])
 if existing then
   local json = redis.call('HGET', ARGV[1] .. existing, 'json')
   if json then return {0, existing, json} end
 end
+local cap = tonumber(ARGV[9])
+if cap > 0 and redis.call('ZCOUNT', KEYS[4], ARGV[10], '+inf') >= cap then return {2} end
 local seq = redis.call('INCR', KEYS[2])
 local id = ARGV[2] .. string.format('%06d', seq)
 if ARGV[5] == '1' then redis.call('GEOADD', KEYS[6], ARGV[6], ARGV[7], id) end
@@ -153,7 +156,8 @@ RedisTicketStore::RedisTicketStore(Redis& redis, std::string key_prefix, std::st
         if (!std::isalnum(c)) throw std::invalid_argument("ticket id prefix must be letters and digits");
 }
 
-Ticket RedisTicketStore::create(const tickets::TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms) {
+Ticket RedisTicketStore::create(const tickets::TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms,
+                                const tickets::ReporterCap& cap) {
     Ticket t;
     static_cast<tickets::TicketDraft&>(t) = draft;
     t.status = Status::received;
@@ -176,8 +180,12 @@ Ticket RedisTicketStore::create(const tickets::TicketDraft& draft, const std::st
                              status_key(Status::received), geo_key(draft.kind)},
                             {prefix_ + "ticket:", id_head, json.substr(kTicketJsonEmptyIdHead.size()),
                              std::to_string(now_ms), geo ? "1" : "0", geo ? coordinate(draft.location->longitude) : "0",
-                             geo ? coordinate(draft.location->latitude) : "0", kIdempotencyTtlSeconds}),
+                             geo ? coordinate(draft.location->latitude) : "0", kIdempotencyTtlSeconds,
+                             std::to_string(cap.per_day), std::to_string(cap.since_ms)}),
                 "ticket create");
+    if (reply.type == RedisReply::Type::array && reply.elements.size() == 1 &&
+        reply.elements[0].type == RedisReply::Type::integer && reply.elements[0].integer == 2)
+        throw tickets::ReporterCapReached();
     if (reply.elements.size() != 3) throw RedisUnavailable("ticket create: unexpected reply");
     if (confirm_replicas_ > 0) {
         RedisReply acked = checked(

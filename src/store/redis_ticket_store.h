@@ -40,8 +40,9 @@ public:
         confirm_timeout_ = timeout;
     }
 
-    tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key,
-                           int64_t now_ms) override;
+    using tickets::TicketStore::create;
+    tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms,
+                           const tickets::ReporterCap& cap) override;
     std::optional<tickets::Ticket> get(const std::string& id) override;
     tickets::TransitionResult transition(const tickets::TransitionRequest& request, int64_t now_ms) override;
     std::vector<tickets::Ticket> by_reporter(const std::string& user_id, std::size_t limit) override;

@@ -2,7 +2,9 @@
 // Where tickets live. Every write is acknowledged by Redis (AOF on) before it returns, so a ticket
 // the resident was told about survives a crash and a Redis restart. Implementations throw
 // store::RedisUnavailable when the store cannot be reached.
+#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,12 +30,31 @@ struct TransitionResult {
     std::optional<Ticket> ticket;  // the ticket after the change (ok), or as it is now (conflict, not_allowed)
 };
 
+// A cap on the tickets one reporter files: at most `per_day` created since `since_ms` (the start of
+// the day); 0: no cap.
+struct ReporterCap {
+    int per_day = 0;
+    int64_t since_ms = 0;
+};
+
+// create() refused: the reporter already filed `cap.per_day` tickets today.
+class ReporterCapReached : public std::runtime_error {
+public:
+    ReporterCapReached() : std::runtime_error("the reporter's daily ticket cap is reached") {}
+};
+
 class TicketStore {
 public:
     virtual ~TicketStore() = default;
     // Creates a ticket with the next id of its Buddhist Era year. The same `idempotency_key` (the
-    // webhook event that confirmed it) returns the ticket made the first time, never a second one.
-    virtual Ticket create(const TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms) = 0;
+    // webhook event that confirmed it) returns the ticket made the first time, never a second one,
+    // also once the cap is reached. A new ticket over `cap` throws ReporterCapReached; the check
+    // and the create are one atomic step, so two confirmations at once cannot both pass it.
+    virtual Ticket create(const TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms,
+                          const ReporterCap& cap) = 0;
+    Ticket create(const TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms) {
+        return create(draft, idempotency_key, now_ms, ReporterCap{});
+    }
     virtual std::optional<Ticket> get(const std::string& id) = 0;
     // Atomic: two officers pressing at once → one ok, the other conflict with the winner's ticket.
     virtual TransitionResult transition(const TransitionRequest& request, int64_t now_ms) = 0;

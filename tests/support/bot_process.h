@@ -50,6 +50,9 @@ private:
 };
 
 // Runs `thesaban-bot args...`, returning its exit status and output.
+// The binary the tests start: build/thesaban-bot, or $THESABAN_BOT_UNDER_TEST when set.
+std::string bot_executable();
+
 int run_bot_command(const std::vector<std::string>& args, std::string& output,
                     const std::map<std::string, std::string>& env = {});
 

@@ -105,6 +105,21 @@ TEST_F(ComplaintFlowTest, ConfirmDeliveredTwiceWithSameEventIdMakesOneTicket) {
     EXPECT_EQ(h.tickets.create_calls, 2);
 }
 
+TEST_F(ComplaintFlowTest, PastTheDailyCapTheConfirmationIsRefusedPolitelyAndTheDraftKept) {
+    h.config.limits.tickets_per_day = 1;
+    walk_to("confirm");
+    ASSERT_TRUE(h.send(h.postback("flow=confirm")));
+    ASSERT_EQ(h.tickets.size(), 1u);
+
+    walk_to("confirm");
+    ASSERT_TRUE(h.send(h.postback("flow=confirm")));
+    EXPECT_EQ(h.tickets.size(), 1u) << "no second ticket today";
+    EXPECT_EQ(h.announcer.announced.size(), 1u) << "no card for the officers";
+    EXPECT_NE(h.all_replies().find("ครบ 1 เรื่องแล้ว"), std::string::npos) << h.all_replies();
+    EXPECT_EQ(h.step(), "confirm") << "the draft is kept, not thrown away";
+    EXPECT_FALSE(h.quick_data().empty()) << "with the step's buttons";
+}
+
 TEST_F(ComplaintFlowTest, ConfirmTypedAlsoWorks) {
     walk_to("confirm");
     ASSERT_TRUE(h.send_text("ยืนยัน"));

@@ -360,3 +360,30 @@ TEST_F(RedisTicketStoreTest, SurvivesRedisRestart) {
 
 }  // namespace
 }  // namespace thesaban::store
+
+namespace thesaban::store {
+namespace {
+
+TEST(RedisTicketStoreCap, AReportersDailyCapRefusesANewTicketButNotARepeatOrAnotherDayOrSomeoneElse) {
+    testing::RedisServer server;
+    RedisPool pool(parse_redis_url(server.url()));
+    RedisTicketStore store(pool, "t:", "PNK");
+    const int64_t day_start = kMarch2026 - 12 * 3600 * 1000LL;  // 00:00 in Thailand
+    const tickets::ReporterCap cap{2, day_start};
+    auto first = store.create(draft(), "evt-1", kMarch2026, cap);
+    store.create(draft(), "evt-2", kMarch2026 + 1000, cap);
+    EXPECT_THROW(store.create(draft(), "evt-3", kMarch2026 + 2000, cap), tickets::ReporterCapReached);
+    // A redelivered confirmation still gets its ticket back.
+    EXPECT_EQ(store.create(draft(), "evt-1", kMarch2026 + 3000, cap).id, first.id);
+    // Another resident is not affected; the next day the resident may file again.
+    EXPECT_NO_THROW(store.create(draft("Uother00000000000000000000000002"), "evt-4", kMarch2026, cap));
+    const int64_t next_day = kMarch2026 + 24 * 3600 * 1000LL;
+    EXPECT_NO_THROW(store.create(draft(), "evt-5", next_day, {2, day_start + 24 * 3600 * 1000LL}));
+    // No cap: no limit.
+    EXPECT_NO_THROW(store.create(draft(), "evt-6", next_day + 1, tickets::ReporterCap{}));
+    EXPECT_NO_THROW(store.create(draft(), "evt-7", next_day + 2));
+    EXPECT_EQ(store.by_reporter(draft().reporter_user_id, 100).size(), 5u);
+}
+
+}  // namespace
+}  // namespace thesaban::store

@@ -134,10 +134,17 @@ public:
     // Runs inside transition() before the compare: lets a test make another officer win the race.
     std::function<void()> before_transition;
 
-    tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key,
-                           int64_t now_ms) override {
+    using tickets::TicketStore::create;
+    tickets::Ticket create(const tickets::TicketDraft& draft, const std::string& idempotency_key, int64_t now_ms,
+                           const tickets::ReporterCap& cap) override {
         ++create_calls;
         if (auto it = by_key_.find(idempotency_key); it != by_key_.end()) return tickets_.at(it->second);
+        if (cap.per_day > 0) {
+            int today = 0;
+            for (const auto& [id, t] : tickets_)
+                today += t.reporter_user_id == draft.reporter_user_id && t.created_ms >= cap.since_ms;
+            if (today >= cap.per_day) throw tickets::ReporterCapReached();
+        }
         tickets::Ticket ticket;
         static_cast<tickets::TicketDraft&>(ticket) = draft;
         ticket.id = tickets::format_ticket_id("PNK", tickets::buddhist_year_at(now_ms), ++sequence_);

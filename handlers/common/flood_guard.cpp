@@ -1,0 +1,37 @@
+#include "handlers/common/flood_guard.h"
+
+#include "core/json.h"
+#include "core/log.h"
+#include "templates/template_library.h"
+
+namespace thesaban::handlers {
+
+FloodGuard::FloodGuard(const config::Config& config, MessageRateLimiter& limiter) : limiter_(limiter) {
+    json::Document message(rapidjson::kObjectType);
+    auto& a = message.GetAllocator();
+    std::string text = templates::fill_placeholders(
+        config.text("flood_notice"),
+        {{"minutes", std::to_string(config.limits.flood_quiet.count())}, {"phone", config.municipality_phone}});
+    message.AddMember("type", "text", a);
+    message.AddMember("text", json::Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), a), a);
+    notice_ = json::to_string(message);
+}
+
+bool FloodGuard::handle(const line::Event& event, Responder& out) {
+    if (event.source.type != line::Source::Type::user || event.source.user_id.empty()) return false;
+    if (event.kind != line::EventKind::message && event.kind != line::EventKind::postback) return false;
+    switch (limiter_.check(event.source.user_id)) {
+        case MessageRateLimiter::Verdict::allowed:
+            return false;
+        case MessageRateLimiter::Verdict::notice:
+            log::warn("abuse", "resident sending too fast; quiet period starts",
+                      {{"user", log::mask_id(event.source.user_id)}});
+            out.send(notice_);
+            return true;
+        case MessageRateLimiter::Verdict::ignore:
+            return true;
+    }
+    return false;
+}
+
+}  // namespace thesaban::handlers
