@@ -328,7 +328,8 @@ void StepFlow::answer_photos(FlowContext& context, StepState& state, const StepI
         }
         auto token = deps_.media.save_line_image(input.message_id);
         if (!token) {
-            reask(context, state, "flow_photo_failed");
+            reask(context, state,
+                  deps_.media.storage_unavailable() ? "flow_photo_storage_unavailable" : "flow_photo_failed");
             return;
         }
         state.append("photos", *token);

@@ -61,6 +61,9 @@ public:
     virtual ~MediaStore() = default;
     // The token of the stored image, or nullopt when it could not be fetched or is not an image.
     virtual std::optional<std::string> save_line_image(const std::string& message_id) = 0;
+    // True while the last save failed because the disk would not take the file (full, read-only):
+    // the resident is told to try later, not that the photo was bad.
+    virtual bool storage_unavailable() const { return false; }
     // PUBLIC_BASE_URL/media/<token>
     virtual std::string public_url(const std::string& token) const = 0;
 };

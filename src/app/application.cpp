@@ -28,6 +28,7 @@
 #include "handlers/common/flood_guard.h"
 #include "handlers/common/greeting_handler.h"
 #include "handlers/common/intent_classifier.h"
+#include "handlers/common/main_menu.h"
 #include "handlers/common/resident_router.h"
 #include "handlers/complaint/complaint_flow.h"
 #include "handlers/officer/officer_handler.h"
@@ -44,6 +45,7 @@
 #include "line/profile_cache.h"
 #include "media/line_media_store.h"
 #include "media/media_endpoint.h"
+#include "media/media_files.h"
 #include "runtime/event_loops.h"
 #include "runtime/fiber.h"
 #include "runtime/fiber_task.h"
@@ -208,7 +210,8 @@ int run_bot(const config::Config& config) {
     runtime::EventLoops loops(loop_count(config), config.server.fibers_per_loop);
     ChatRunner runner(processor, inbox, config.line.reply_token_lifetime, &now_ms);
     WebhookEndpoint webhook(config.line.channel_secret, loops, inbox, runner, config.server.max_events_in_flight,
-                            config.server.max_pending_events);
+                            config.server.max_pending_events, api,
+                            json::to_string(handlers::text_message(config.texts.at("storage_unavailable"))));
     OutboxSender outbox_sender(loops, outbox, api, OutboxSender::Options{});
     // Before any event can push: a push whose recipient is leased to us must find its sender (it
     // waits in the loop's queue until the loop runs).
@@ -294,17 +297,25 @@ int run_bot(const config::Config& config) {
         co_return http::Response::text(200, "ok\n");
     });
     router.add("GET", "/readyz", [&](const http::Request&) -> net::awaitable<http::Response> {
-        // Ready when every loop has its connection (a webhook may land on any), and this loop's answers.
+        // Ready when every loop has its connection (a webhook may land on any), this loop's Redis
+        // answers and takes a write (OOM and MISCONF refuse writes while PING may still pass), and
+        // DATA_DIR takes a file. The body names what is wrong.
         auto* loop = runtime::current_loop();
-        bool ready = loop != nullptr;
-        for (std::size_t i = 0; ready && i < loops.size(); ++i) ready = loops.at(i).redis->connected();
-        if (ready) {
-            ready = false;
-            std::vector<std::string> ping{"PING"};
-            auto [ec, reply] = co_await loop->redis->async_command(std::move(ping), net::as_tuple(net::use_awaitable));
-            ready = !ec && !reply.is_error();
+        std::string problem = loop ? "" : "not on an event loop";
+        for (std::size_t i = 0; problem.empty() && i < loops.size(); ++i)
+            if (!loops.at(i).redis->connected()) problem = "redis unavailable";
+        if (problem.empty()) {
+            std::vector<std::string> probe{"SET", config.redis.key_prefix + "readyz:" + owner, "1", "PX", "10000"};
+            auto [ec, reply] = co_await loop->redis->async_command(std::move(probe), net::as_tuple(net::use_awaitable));
+            if (ec)
+                problem = "redis unavailable";
+            else if (reply.is_error())
+                problem = "redis refuses writes: " + reply.str.substr(0, reply.str.find('\n'));
         }
-        co_return ready ? http::Response::text(200, "ready\n") : http::Response::text(503, "redis unavailable\n");
+        std::optional<std::string> disk;
+        co_await blocking.run([&] { disk = media::data_dir_write_problem(config.data_dir); });
+        if (disk) problem += (problem.empty() ? "" : "; ") + ("data_dir: " + *disk);
+        co_return problem.empty() ? http::Response::text(200, "ready\n") : http::Response::text(503, problem + "\n");
     });
 
     http::HttpServer server(loops.contexts(), server_options(config), router);

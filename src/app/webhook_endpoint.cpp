@@ -1,19 +1,30 @@
 #include "app/webhook_endpoint.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "app/accept_batcher.h"
 #include "app/chat_runner.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "line/messaging_api.h"
 #include "line/signature.h"
 #include "line/webhook.h"
 #include "runtime/event_loops.h"
+#include "runtime/fiber_task.h"
 
 namespace thesaban::app {
 namespace {
 constexpr int64_t kBacklogFigureLifetimeMs = 250;
+
+// A resident's own message or button, with a reply token to answer it: whoever sent it can be told
+// that it was not recorded.
+bool can_be_told(const line::Event& event) {
+    return (event.kind == line::EventKind::message || event.kind == line::EventKind::postback) && event.reply_token &&
+           !event.standby;
 }
+}  // namespace
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -21,13 +32,15 @@ int64_t now_ms() {
 }
 
 WebhookEndpoint::WebhookEndpoint(std::string channel_secret, runtime::EventLoops& loops, store::LeasedQueue& inbox,
-                                 ChatRunner& runner, std::size_t max_events_in_flight,
-                                 std::size_t max_pending_events)
+                                 ChatRunner& runner, std::size_t max_events_in_flight, std::size_t max_pending_events,
+                                 line::MessagingApi& api, std::string storage_unavailable_message)
     : signature_(channel_secret),
       loops_(loops),
       runner_(runner),
       max_events_in_flight_(max_events_in_flight),
-      max_pending_events_(max_pending_events) {
+      max_pending_events_(max_pending_events),
+      api_(api),
+      storage_unavailable_message_(std::move(storage_unavailable_message)) {
     for (std::size_t i = 0; i < loops.size(); ++i)
         batchers_.push_back(std::make_unique<AcceptBatcher>(loops.at(i), inbox, &now_ms));
 }
@@ -77,11 +90,35 @@ boost::asio::awaitable<http::Response> WebhookEndpoint::handle(const http::Reque
                            event.raw_json});
     }
     std::vector<store::Admission> admissions;
+    std::optional<store::RedisWriteRefused> refused;
     try {
         admissions = co_await batcher.accept(records);
+    } catch (const store::RedisWriteRefused& e) {
+        refused = e;
     } catch (const std::exception& e) {
         log::error("webhook", "cannot store events, asking LINE to redeliver", {{"error", e.what()}});
         co_return http::Response::json(503, R"({"message":"temporarily unavailable"})");
+    }
+    if (refused) {
+        bool all_told = std::all_of(body.events.begin(), body.events.end(), can_be_told);
+        log::error("webhook",
+                   all_told ? "redis refuses writes: events not stored, senders told to try again later"
+                            : "redis refuses writes: events not stored, asking LINE to redeliver",
+                   {{"command", refused->command()},
+                    {"error", refused->error()},
+                    {"events", std::to_string(body.events.size())}});
+        if (!all_told) co_return http::Response::json(503, R"({"message":"temporarily unavailable"})");
+        // Told, so never run later: LINE gets its 200 and does not redeliver.
+        co_await runtime::on_fiber([&] {
+            const std::vector<std::string> messages{storage_unavailable_message_};
+            for (const auto& event : body.events) {
+                auto result = api_.reply(*event.reply_token, messages);
+                if (!result.ok())
+                    log::warn("webhook", "could not tell the sender to try again later",
+                              {{"event", event.webhook_event_id}, {"status", std::to_string(result.status)}});
+            }
+        });
+        co_return http::Response::json(200, "{}");
     }
     for (std::size_t i = 0; i < body.events.size(); ++i) {
         switch (admissions[i]) {

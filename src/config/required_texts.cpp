@@ -162,6 +162,8 @@ const std::vector<std::string>& required_text_keys() {
         "flow_location_expected",
         "flow_photo_expected",
         "flow_photo_failed",
+        "flow_photo_storage_unavailable",
+        "storage_unavailable",
         "flow_photo_received",
         "flow_photos_full",
         "flow_photos_kept",

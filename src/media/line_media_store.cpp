@@ -105,10 +105,13 @@ std::optional<std::string> LineMediaStore::save_bytes(std::string_view bytes) {
     std::filesystem::create_directories(dir, ec);
     if (ec) {
         log::error(kComponent, "cannot create media directory", {{"error", ec.message()}});
+        storage_failing_ = true;
         return std::nullopt;
     }
     std::string token = random_token(kMediaTokenBytes);
-    if (!write_file_atomically(dir / (token + std::string(file_extension(*kind))), bytes)) return std::nullopt;
+    bool written = write_file_atomically(dir / (token + std::string(file_extension(*kind))), bytes);
+    storage_failing_ = !written;
+    if (!written) return std::nullopt;
     return token;
 }
 

@@ -2,6 +2,7 @@
 // Photos residents and officers send, fetched from LINE's content API and kept under
 // DATA_DIR/media/<token>.jpg|.png. Only real JPEG and PNG files are kept; the token is the only
 // name a file has, so a link to it is as private as the token.
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -20,6 +21,7 @@ public:
 
     std::optional<std::string> save_line_image(const std::string& message_id) override;
     std::string public_url(const std::string& token) const override;
+    bool storage_unavailable() const override { return storage_failing_.load(std::memory_order_relaxed); }
 
     // Stores bytes we made ourselves (QR codes) under the same rules: JPEG or PNG only.
     std::optional<std::string> save_bytes(std::string_view bytes);
@@ -31,6 +33,8 @@ private:
     std::string data_dir_;
     std::string public_base_url_;
     std::size_t max_bytes_;
+    // The last write into DATA_DIR failed (full, read-only, gone); the next one that works clears it.
+    std::atomic<bool> storage_failing_{false};
 };
 
 }  // namespace thesaban::media

@@ -1,5 +1,10 @@
 #include "media/media_files.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
 namespace thesaban::media {
@@ -36,6 +41,24 @@ std::optional<MediaFile> find_media_file(const std::string& data_dir, std::strin
         if (std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec))) return MediaFile{path, kind};
     }
     return std::nullopt;
+}
+
+std::optional<std::string> data_dir_write_problem(const std::string& data_dir) {
+    // A block's worth: a full disk refuses it at write() (tmpfs, ext4's delayed allocation alike),
+    // where creating an empty file would still succeed. Not fsynced: this runs on every probe.
+    static const std::string kBlock(4096, '.');
+    auto path = std::filesystem::path(data_dir) / ".readyz-probe";
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) return std::string(std::strerror(errno));
+    std::optional<std::string> problem;
+    ssize_t n = ::write(fd, kBlock.data(), kBlock.size());
+    if (n < 0)
+        problem = std::strerror(errno);
+    else if (static_cast<std::size_t>(n) != kBlock.size())
+        problem = "short write";
+    if (::close(fd) != 0 && !problem) problem = std::strerror(errno);
+    ::unlink(path.c_str());
+    return problem;
 }
 
 }  // namespace thesaban::media

@@ -31,4 +31,8 @@ struct MediaFile {
 // The stored file for a token, or nullopt when the token is malformed or nothing is stored.
 std::optional<MediaFile> find_media_file(const std::string& data_dir, std::string_view token);
 
+// Whether DATA_DIR takes a new file now: writes and removes a small probe file. nullopt when it
+// does, else why not ("No space left on device", "Read-only file system"). For /readyz.
+std::optional<std::string> data_dir_write_problem(const std::string& data_dir);
+
 }  // namespace thesaban::media

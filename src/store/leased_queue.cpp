@@ -141,8 +141,9 @@ end
 return stored
 )lua";
 
-void throw_if_error(const RedisReply& reply, const char* what) {
-    if (reply.is_error()) throw RedisUnavailable(std::string("leased queue ") + what + " refused: " + reply.str);
+// `command`: what an operator reads in the log when Redis refuses (the scripts run as EVALSHA).
+void throw_if_error(const RedisReply& reply, const char* what, const char* command = "EVALSHA") {
+    if (reply.is_error()) throw_refused(std::string(command) + " leased queue " + what, reply);
 }
 
 std::runtime_error bad_shape(const char* what) {
@@ -230,10 +231,10 @@ Completion LeasedQueue::complete(const std::string& chat, const std::string& eve
 
 void LeasedQueue::heartbeat() {
     throw_if_error(redis_.command({"SET", base_ + "owner:" + owner_, "1", "PX", std::to_string(lease_ttl_.count())}),
-                   "heartbeat");
+                   "heartbeat", "SET");
 }
 
-void LeasedQueue::resign() { throw_if_error(redis_.command({"DEL", base_ + "owner:" + owner_}), "resign"); }
+void LeasedQueue::resign() { throw_if_error(redis_.command({"DEL", base_ + "owner:" + owner_}), "resign", "DEL"); }
 
 std::vector<LeasedEvent> LeasedQueue::take_over(int64_t now_ms, std::size_t limit) {
     auto reply = redis_.eval(kTakeOverScript, {events_key_, leases_key_, activity_key_},
@@ -273,7 +274,7 @@ std::size_t LeasedQueue::adopt(const std::vector<InboxRecord>& records) {
 
 std::size_t LeasedQueue::pending() {
     auto reply = redis_.command({"HLEN", events_key_});
-    throw_if_error(reply, "pending");
+    throw_if_error(reply, "pending", "HLEN");
     if (reply.type != RedisReply::Type::integer || reply.integer < 0) throw bad_shape("pending");
     return static_cast<std::size_t>(reply.integer);
 }

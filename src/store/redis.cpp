@@ -20,6 +20,18 @@ RedisErrorKind classify_error(const RedisReply& reply) {
     return RedisErrorKind::other;
 }
 
+RedisWriteRefused::RedisWriteRefused(std::string command, const std::string& error)
+    : RedisUnavailable(command + " refused: " + error), command_(std::move(command)), error_(error) {}
+
+void throw_refused(const std::string& command, const RedisReply& reply) {
+    auto kind = classify_error(reply);
+    if (kind == RedisErrorKind::oom || kind == RedisErrorKind::misconf) {
+        // One line for the log (a script's error names the script's SHA and line, never its arguments).
+        throw RedisWriteRefused(command, reply.str.substr(0, reply.str.find('\n')));
+    }
+    throw RedisUnavailable(command + " refused: " + reply.str);
+}
+
 std::optional<std::pair<std::string, int>> parse_sentinel_master_address(const RedisReply& reply) {
     using Type = RedisReply::Type;
     if (reply.type != Type::array || reply.elements.size() != 2) return std::nullopt;

@@ -37,6 +37,28 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Redis answered but will not store anything: OOM (maxmemory reached under noeviction) or MISCONF
+// (it cannot persist: a failed RDB snapshot with stop-writes-on-bgsave-error, or a failed AOF
+// write). Retried like an outage, but it can last until an operator acts, so the webhook tells
+// residents to try again later instead of leaving them waiting. `command` names the Redis command
+// and its purpose, never its arguments (keys hold user ids).
+class RedisWriteRefused : public RedisUnavailable {
+public:
+    RedisWriteRefused(std::string command, const std::string& error);
+    const std::string& command() const { return command_; }
+    // The reply's first line ("OOM command not allowed when used memory > 'maxmemory'.").
+    const std::string& error() const { return error_; }
+
+private:
+    std::string command_;
+    std::string error_;
+};
+
+// For a caller that got an error reply: RedisWriteRefused for OOM and MISCONF, else RedisUnavailable
+// with "<command> refused: <error>". `command` names the command and what it was for
+// ("EVALSHA leased queue accept", "SET conversation save").
+[[noreturn]] void throw_refused(const std::string& command, const RedisReply& reply);
+
 struct RedisOptions {
     std::string host = "127.0.0.1";
     int port = 6379;

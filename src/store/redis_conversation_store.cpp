@@ -12,19 +12,19 @@ RedisConversationStore::RedisConversationStore(Redis& redis, std::string key_pre
 
 std::optional<std::string> RedisConversationStore::load(const std::string& key) {
     RedisReply reply = redis_.command({"GET", key_of(key)});
-    if (reply.is_error()) throw RedisUnavailable("conversation load refused: " + reply.str);
+    if (reply.is_error()) throw_refused("GET conversation load", reply);
     if (reply.is_nil()) return std::nullopt;
     return std::move(reply.str);
 }
 
 void RedisConversationStore::save(const std::string& key, const std::string& state_json) {
     RedisReply reply = redis_.command({"SET", key_of(key), state_json, "EX", std::to_string(idle_timeout_.count())});
-    if (reply.is_error()) throw RedisUnavailable("conversation save refused: " + reply.str);
+    if (reply.is_error()) throw_refused("SET conversation save", reply);
 }
 
 void RedisConversationStore::clear(const std::string& key) {
     RedisReply reply = redis_.command({"DEL", key_of(key)});
-    if (reply.is_error()) throw RedisUnavailable("conversation clear refused: " + reply.str);
+    if (reply.is_error()) throw_refused("DEL conversation clear", reply);
 }
 
 }  // namespace thesaban::store

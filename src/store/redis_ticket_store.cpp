@@ -89,7 +89,8 @@ return out
 )lua";
 
 RedisReply checked(RedisReply reply, const char* what) {
-    if (reply.is_error()) throw RedisUnavailable(std::string(what) + " refused: " + reply.str);
+    // `what` names the operation ("ticket create" is one script, "ticket get" one HGET), never its keys.
+    if (reply.is_error()) throw_refused(what, reply);
     return reply;
 }
 

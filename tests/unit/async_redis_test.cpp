@@ -72,6 +72,32 @@ TEST(AsyncRedisErrorKind, ClassifiedByPrefix) {
     EXPECT_EQ(classify_error(error_reply("READONLY")), RedisErrorKind::readonly);
 }
 
+// OOM and MISCONF mean "Redis will not store anything now": the webhook tells residents so. Any
+// other error stays a plain RedisUnavailable. The message names the command, never its arguments.
+TEST(AsyncRedisErrorKind, RefusedWritesAreTheirOwnException) {
+    const std::string oom = "OOM command not allowed when used memory > 'maxmemory'. script: 9f9c, on @user_script:6.";
+    try {
+        throw_refused("EVALSHA leased queue accept", error_reply(oom));
+        FAIL() << "did not throw";
+    } catch (const RedisWriteRefused& e) {
+        EXPECT_EQ(e.command(), "EVALSHA leased queue accept");
+        EXPECT_EQ(e.error(), oom);
+        EXPECT_EQ(std::string(e.what()), "EVALSHA leased queue accept refused: " + oom);
+    }
+    EXPECT_THROW(throw_refused("SET conversation save",
+                               error_reply("MISCONF Redis is configured to save RDB snapshots, but it's currently "
+                                           "unable to persist to disk.")),
+                 RedisWriteRefused);
+    try {
+        throw_refused("GET conversation load", error_reply("WRONGTYPE Operation against a key"));
+        FAIL() << "did not throw";
+    } catch (const RedisWriteRefused&) {
+        FAIL() << "WRONGTYPE is not a refused write";
+    } catch (const RedisUnavailable& e) {
+        EXPECT_EQ(std::string(e.what()), "GET conversation load refused: WRONGTYPE Operation against a key");
+    }
+}
+
 TEST(SentinelParsing, SentinelList) {
     auto list = parse_sentinels("10.0.0.1:26379, sentinel-b:26380 ,[::1]:5000");
     ASSERT_EQ(list.size(), 3u);
