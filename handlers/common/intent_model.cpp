@@ -86,7 +86,7 @@ std::vector<std::string> StatisticalIntentClassifier::features(std::string_view 
         out.push_back("b:^_" + tokens.front());
         out.push_back("b:" + tokens.back() + "_$");
     }
-    if (tokens.size() <= 2) out.push_back("len:short");
+    if (!tokens.empty() && tokens.size() <= 2) out.push_back("len:short");
     // The configured keywords: the longest, as the keyword classifier reads it, and every intent with one.
     const auto match = keywords_.match(text);
     if (match.intent != "unknown") out.push_back("k:" + match.intent);

@@ -73,7 +73,10 @@ TEST(ClassifyCli, UsesTheGivenConfig) {
 TEST(ClassifyCli, PrintsUnknownWhenNothingMatches) {
     std::string output;
     EXPECT_EQ(run_bot_command({"classify", "asdf"}, output), 0) << output;
-    EXPECT_EQ(output, "unknown\n");
+    EXPECT_EQ(first_word(output), "unknown") << output;
+    EXPECT_EQ(output.find("keyword="), std::string::npos) << output;
+    EXPECT_EQ(run_bot_command({"classify", "😀"}, output), 0) << output;
+    EXPECT_EQ(output, "unknown\n");  // nothing the model has seen: no confidence either
 }
 
 }  // namespace
