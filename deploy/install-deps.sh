@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config g++
   libboost1.81-dev libboost-context1.81-dev libssl-dev rapidjson-dev libhiredis-dev
   libqrencode-dev libpng-dev
+  libthai-dev  # Thai word segmentation for the intent classifier (libthai's dictionary from libthai-data)
   googletest libgtest-dev
   zbar-tools  # the tests decode the PromptPay QR PNGs back with zbarimg
   redis-server ca-certificates

@@ -52,6 +52,15 @@ void NewsFlow::start(FlowContext& context) {
         offer_unsubscribe(user, context.out);
     } else if (typed == config_.text("news_command_subscribe")) {
         offer_subscribe(user, context.out);
+    } else if (context.understanding && context.understanding->intent == "subscribe") {
+        // "ไม่อยากได้ข่าวแล้ว", "stop sending news": the words of stopping choose the unsubscribe list.
+        bool stop = false;
+        for (const char* word : {"เลิก", "ยกเลิก", "ไม่", "บ่", "หยุด", "งด", "stop", "unsubscribe", "don't"})
+            stop = stop || typed.find(word) != std::string::npos;
+        if (stop)
+            offer_unsubscribe(user, context.out);
+        else
+            offer_subscribe(user, context.out);
     } else {
         show_latest(user, context.out);
     }

@@ -19,7 +19,7 @@ public:
              NewsArchive& archive);
 
     std::string name() const override { return "news"; }
-    std::vector<std::string> intents() const override { return {"announcement"}; }
+    std::vector<std::string> intents() const override { return {"announcement", "subscribe"}; }
     bool accepts_postback(std::string_view data) const override;
     void start(FlowContext& context) override;
     void resume(FlowContext& context) override { start(context); }

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "handlers/common/conversation.h"
+#include "handlers/common/understanding.h"
 
 namespace thesaban::handlers {
 
@@ -17,6 +18,8 @@ struct FlowContext {
     json::Document& state;
     Responder& out;
     bool finished = false;  // set by the flow when the conversation is over (state is dropped)
+    // What the text that started the flow was read as; null when a postback or a saved state led here.
+    const Understanding* understanding = nullptr;
 };
 
 class Flow {
@@ -34,8 +37,14 @@ public:
 class IntentClassifier {
 public:
     virtual ~IntentClassifier() = default;
-    // One of: complaint streetlight tax status announcement help greeting unknown.
+    // One of config::known_intents().
     virtual std::string classify(std::string_view text) const = 0;
+    // The intent with its sub-labels and entities; a classifier that only names intents gives just that.
+    virtual Understanding understand(std::string_view text) const {
+        Understanding u;
+        u.intent = classify(text);
+        return u;
+    }
 };
 
 }  // namespace thesaban::handlers

@@ -64,8 +64,7 @@ Flow* ResidentRouter::flow_for_postback(std::string_view data) const {
     return nullptr;
 }
 
-Flow* ResidentRouter::flow_for_text(std::string_view text) const {
-    std::string intent = classifier_.classify(text);
+Flow* ResidentRouter::flow_for_intent(const std::string& intent) const {
     for (Flow* flow : flows_) {
         auto intents = flow->intents();
         if (std::find(intents.begin(), intents.end(), intent) != intents.end()) return flow;
@@ -80,9 +79,10 @@ void ResidentRouter::send_cancelled(Responder& out) const {
 }
 
 void ResidentRouter::run(Flow& flow, bool resume, const line::Event& event, const std::string& key,
-                         json::Document& state, Responder& out) {
+                         json::Document& state, Responder& out, const Understanding* understanding) {
     RecordingResponder recording(out);
     FlowContext context{event, key, state, recording};
+    context.understanding = understanding;
     if (resume)
         flow.resume(context);
     else
@@ -148,10 +148,11 @@ bool ResidentRouter::handle(const line::Event& event, Responder& out) {
         return true;
     }
     if (input.kind == StepInput::Kind::text) {
-        if (Flow* flow = flow_for_text(input.text)) {
+        const Understanding understanding = classifier_.understand(input.text);
+        if (Flow* flow = flow_for_intent(understanding.intent)) {
             json::Document fresh;
             fresh.SetObject();
-            run(*flow, false, event, key, fresh, out);
+            run(*flow, false, event, key, fresh, out, &understanding);
             return true;
         }
     }

@@ -101,11 +101,18 @@ std::string TaxFlow::topic_of(FlowContext& context) const {
         return it == params.end() ? std::string() : it->second;
     }
     if (input.kind != StepInput::Kind::text) return {};
-    // The first topic whose configured words appear in the message ("ภาษีป้าย" → signboard).
+    const Understanding* u = context.understanding;
+    if (u && u->intent == "tax_lookup") return "lookup";
+    if (u && !u->tax_type.empty()) return u->tax_type;
+    // The first topic whose configured words appear in the message ("ภาษีป้าย" → signboard). When
+    // the classifier read a question, the lookup's words (จ่าย, ชำระ) do not make it a lookup:
+    // "ภาษีบ้านต้องจ่ายเดือนไหน" asks for the land tax answer.
     const std::string typed = input.text;
-    for (const auto& [topic, words] : config_.tax_chat.topic_keywords)
+    for (const auto& [topic, words] : config_.tax_chat.topic_keywords) {
+        if (u && u->intent == "tax" && topic == "lookup") continue;
         for (const auto& word : words)
             if (!word.empty() && typed.find(word) != std::string::npos) return topic;
+    }
     return {};
 }
 

@@ -35,7 +35,7 @@ public:
             tax::LookupGuard& guard, PaymentQr& qr, const Clock& clock);
 
     std::string name() const override { return "tax"; }
-    std::vector<std::string> intents() const override { return {"tax"}; }
+    std::vector<std::string> intents() const override { return {"tax", "tax_lookup"}; }
     bool accepts_postback(std::string_view data) const override;
     void start(FlowContext& context) override;
     void resume(FlowContext& context) override;

@@ -21,13 +21,14 @@
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "core/word_segmenter.h"
 #include "handlers/announcements/announce_handler.h"
 #include "handlers/announcements/announcement_cards.h"
 #include "handlers/announcements/follow_tracker.h"
 #include "handlers/announcements/news_flow.h"
 #include "handlers/common/flood_guard.h"
 #include "handlers/common/greeting_handler.h"
-#include "handlers/common/intent_classifier.h"
+#include "handlers/common/intent_model.h"
 #include "handlers/common/main_menu.h"
 #include "handlers/common/resident_router.h"
 #include "handlers/complaint/complaint_flow.h"
@@ -167,7 +168,13 @@ int run_bot(const config::Config& config) {
     store::RedisOutbox outbox(redis, config.redis.key_prefix, owner, config.redis.lease_ttl);
     media::LineMediaStore media_store(api, config.data_dir, config.public_base_url, config.max_photo_bytes);
     line::CachedProfileLookup profiles(api);
-    handlers::KeywordIntentClassifier classifier(config.intents);
+    // Trained here, before the first event: about 0.1 s for the example corpus (logged).
+    const auto word_segmenter = make_thai_word_segmenter();
+    const handlers::StatisticalIntentClassifier classifier(handlers::ClassifierSettings::from(config), *word_segmenter);
+    log::info("app", "intent classifier trained",
+              {{"utterances", std::to_string(classifier.training_size())},
+               {"features", std::to_string(classifier.feature_count())},
+               {"ms", std::to_string(classifier.training_time().count() / 1000)}});
     store::RedisAnnouncementStore announcement_store(redis, config.redis.key_prefix,
                                                      config.announcements.topic_keys());
     handlers::AnnouncementCards announcement_cards(config, templates);

@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "app/application.h"
+#include "app/classify_command.h"
 #include "app/tax_import_command.h"
 #include "app/promptpay_command.h"
 #include "core/log.h"
-#include "handlers/common/intent_classifier.h"
 #include "templates/template_library.h"
 
 namespace thesaban::app {
@@ -19,8 +19,13 @@ usage:
   thesaban-bot --config FILE          run the bot (secrets from the environment)
   thesaban-bot --check-config FILE    validate the configuration and templates, then exit
   thesaban-bot classify TEXT [--config FILE]
-                                      print the intent TEXT is read as, a tab and the keyword
+                                      print the intent TEXT is read as, then its details
+                                      (keyword=, confidence=, tax_type=, ticket=, ...) tab-separated
                                       (default FILE: config/thesaban.example.jsonc)
+  thesaban-bot classify --eval FILE.tsv [--config FILE]
+                                      accuracy, precision/recall per intent and confusions on FILE
+  thesaban-bot classify --cross-validate K [--config FILE]
+                                      K-fold cross-validation of the configured corpus
   thesaban-bot tax-import FILE.csv [--config FILE] [--dry-run]
                                       load tax notices into Redis (needs TAX_ID_SALT); exit 0 all
                                       rows imported, 1 some rejected, 2 usage/config/Redis error
@@ -48,36 +53,6 @@ bool load(const std::string& path, bool require_secrets, config::Config& out) {
     return false;
 }
 
-// `classify TEXT [--config FILE]`: lets whoever edits the intents try a sentence without LINE.
-int classify(const std::vector<std::string>& args) {
-    std::string path = "config/thesaban.example.jsonc";
-    if (!std::filesystem::exists(path)) path = THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc";
-    std::vector<std::string> texts;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--config" && i + 1 < args.size()) {
-            path = args[++i];
-        } else {
-            texts.push_back(args[i]);
-        }
-    }
-    if (texts.size() != 1) {
-        std::cerr << kUsage;
-        return 2;
-    }
-    config::Config config;
-    try {
-        config = config::load_config(path, config::current_environment(), /*require_secrets=*/false);
-    } catch (const config::ConfigError& e) {
-        std::cerr << "thesaban-bot: configuration error in " << path << ": " << e.what() << "\n";
-        return 1;
-    }
-    const auto match = handlers::KeywordIntentClassifier(config.intents).match(texts[0]);
-    std::cout << match.intent;
-    if (!match.keyword.empty()) std::cout << '\t' << match.keyword;
-    std::cout << "\n";
-    return 0;
-}
-
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -98,7 +73,7 @@ int run_cli(const std::vector<std::string>& args) {
         log::set_min_level(log::parse_level(config.log_level));
         return run_bot(config);
     }
-    if (args[0] == "classify") return classify(args);
+    if (args[0] == "classify") return classify_command(args);
     if (args[0] == "tax-import") return run_tax_import(args, config::current_environment());
     if (args[0] == "promptpay") return promptpay_command(args);
     std::cerr << kUsage;

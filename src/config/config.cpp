@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -113,6 +114,27 @@ private:
     std::set<std::string> known_;
 };
 
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+// The lines of a UTF-8 text file, without a BOM, '\r' or the comment and blank lines.
+std::vector<std::pair<int, std::string>> data_lines(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError("", "cannot read " + path);
+    std::vector<std::pair<int, std::string>> out;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (text::trim(line).empty() || text::trim(line)[0] == '#') continue;
+        out.emplace_back(number, line);
+    }
+    return out;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError("", "cannot read config file " + path);
@@ -211,16 +233,77 @@ void read_departments(Section& root, Config& config) {
 }
 
 void read_intents(Section& root, Config& config) {
-    static const std::set<std::string> known = {"complaint", "streetlight", "tax",     "status",
-                                                "announcement", "help",     "greeting"};
+    const auto& known = known_intents();
     Section intents = root.child("intents");
     if (!intents.present()) throw ConfigError("intents", "is required");
     for (const auto& name : intents.keys()) {
-        if (!known.count(name)) throw ConfigError("intents." + name, "unknown intent (known: complaint streetlight tax status announcement help greeting)");
+        if (std::find(known.begin(), known.end(), name) == known.end())
+            throw ConfigError("intents." + name, "unknown intent (known: " + join(known) + ")");
         const json::Value* list = intents.array(name);
         Intent intent{name, read_string_list(*list, "intents." + name)};
         config.intents.push_back(intent);
     }
+}
+
+KeywordTable read_keyword_table(Section& parent, const std::string& key) {
+    KeywordTable out;
+    Section table = parent.child(key);
+    for (const auto& name : table.keys())
+        out.emplace_back(name, read_string_list(*table.array(name), table.name(name)));
+    return out;
+}
+
+// Paths in the file are relative to the file, so the bot runs the same from any directory.
+std::string relative_to(const std::string& config_path, const std::string& path) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (std::filesystem::path(config_path).parent_path() / path).lexically_normal().string();
+}
+
+void read_understanding(Section& root, const std::string& config_path, Config& config) {
+    Section section = root.child("understanding");
+    if (!section.present()) throw ConfigError("understanding", "is required (the intent corpus)");
+    UnderstandingConfig& u = config.understanding;
+    section.read("corpus", u.corpus_path, true);
+    section.read("rewrites", u.rewrites_path);
+    int percent = static_cast<int>(u.min_confidence * 100 + 0.5);
+    section.read("min_confidence_percent", percent, 0, 100);
+    u.min_confidence = percent / 100.0;
+    u.tax_questions = read_keyword_table(section, "tax_questions");
+    u.complaint_categories = read_keyword_table(section, "complaint_categories");
+    for (const auto& [category, words] : u.complaint_categories) {
+        bool found = false;
+        for (const auto& c : config.complaint_categories) found = found || c.key == category;
+        if (!found)
+            throw ConfigError("understanding.complaint_categories." + category, "names no complaint category");
+    }
+    if (const json::Value* pointers = section.array("out_of_scope")) {
+        for (rapidjson::SizeType i = 0; i < pointers->Size(); ++i) {
+            const std::string path = "understanding.out_of_scope[" + std::to_string(i) + "]";
+            Section item(&(*pointers)[i], path);
+            Pointer pointer;
+            item.read("key", pointer.key, true);
+            item.read("name", pointer.name, true);
+            item.read("phone", pointer.phone, true);
+            if (const json::Value* words = item.array("keywords")) pointer.keywords = read_string_list(*words, path + ".keywords");
+            item.reject_unknown_keys();
+            if (pointer.key.empty() || pointer.name.empty() || pointer.phone.empty())
+                throw ConfigError(path, "needs key, name and phone");
+            u.out_of_scope.push_back(std::move(pointer));
+        }
+    }
+    section.reject_unknown_keys();
+    if (u.corpus_path.empty()) throw ConfigError("understanding.corpus", "is required");
+    u.corpus_path = relative_to(config_path, u.corpus_path);
+    u.rewrites_path = relative_to(config_path, u.rewrites_path);
+    try {
+        u.corpus = read_labelled_utterances(u.corpus_path);
+        if (!u.rewrites_path.empty()) u.rewrites = read_rewrites(u.rewrites_path);
+    } catch (const ConfigError& e) {
+        throw ConfigError("understanding", e.what());
+    }
+    std::set<std::string> labelled;
+    for (const auto& utterance : u.corpus) labelled.insert(utterance.intent);
+    if (labelled.size() < 2) throw ConfigError("understanding.corpus", "needs utterances of at least two intents");
 }
 
 // Whole baht in the file, satang in memory.
@@ -521,6 +604,47 @@ Environment current_environment() {
     return env;
 }
 
+const std::vector<std::string>& known_intents() {
+    static const std::vector<std::string> intents = {
+        "complaint", "streetlight", "status",  "tax",          "tax_lookup", "announcement",
+        "subscribe", "greeting",    "thanks",  "help",         "contact",    "handover",
+        "cancel_ticket", "reopen",  "privacy", "out_of_scope", "unknown"};
+    return intents;
+}
+
+std::vector<LabelledUtterance> read_labelled_utterances(const std::string& path) {
+    const auto& known = known_intents();
+    std::vector<LabelledUtterance> out;
+    for (auto& [number, line] : data_lines(path)) {
+        const std::string where = path + " line " + std::to_string(number);
+        const auto tab = line.find('\t');
+        if (tab == std::string::npos) throw ConfigError("", where + ": expected intent<TAB>utterance");
+        LabelledUtterance u{text::trim(line.substr(0, tab)), text::trim(line.substr(tab + 1)), number};
+        if (std::find(known.begin(), known.end(), u.intent) == known.end())
+            throw ConfigError("", where + ": unknown intent \"" + u.intent + "\" (known: " + join(known) + ")");
+        if (u.text.empty()) throw ConfigError("", where + ": no utterance after the tab");
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+std::vector<Rewrite> read_rewrites(const std::string& path) {
+    std::vector<Rewrite> out;
+    for (auto& [number, line] : data_lines(path)) {
+        const std::string where = path + " line " + std::to_string(number);
+        std::vector<std::string> fields;
+        std::size_t start = 0;
+        for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
+            fields.push_back(text::trim(line.substr(start, tab - start)));
+        fields.push_back(text::trim(line.substr(start)));
+        if (fields.size() < 2 || fields.size() > 3 || fields[0].empty())
+            throw ConfigError("", where + ": expected from<TAB>to[<TAB>word]");
+        if (fields.size() == 3 && fields[2] != "word") throw ConfigError("", where + ": the third field can only be \"word\"");
+        out.push_back({fields[0], fields[1], fields.size() == 3});
+    }
+    return out;
+}
+
 Config load_config(const std::string& path, const Environment& env, bool require_secrets) {
     json::Document doc;
     std::string error;
@@ -614,6 +738,7 @@ Config load_config(const std::string& path, const Environment& env, bool require
     if (!config.department(config.streetlight.department))
         throw ConfigError("streetlight.department", "names no department in \"departments\"");
     read_intents(root, config);
+    read_understanding(root, path, config);
     Section tickets = root.child("tickets");
     tickets.read("max_photos", config.max_photos, 0, 3);
     tickets.read("max_photo_bytes", config.max_photo_bytes, 1024, 50 * 1024 * 1024);

@@ -55,9 +55,54 @@ struct StreetlightConfig {
 
 // An intent and the words that signal it (any spelling residents use: colloquial, Isan, typos).
 struct Intent {
-    std::string name;  // complaint streetlight tax status announcement help greeting
+    std::string name;  // one of known_intents()
     std::vector<std::string> keywords;
 };
+
+// Every intent the classifier may answer, in the order `classify --eval` reports them.
+const std::vector<std::string>& known_intents();
+
+// One rewrite of config/thai_rewrites.tsv: a misspelling or a dialect form and the standard form.
+struct Rewrite {
+    std::string from;
+    std::string to;
+    bool whole_word = false;  // only a whole word (after segmentation): "บ่" but not the บ่ of "บ่อ"
+};
+
+// One line of a labelled corpus (config/intent_corpus.tsv, or an evaluation file).
+struct LabelledUtterance {
+    std::string intent;
+    std::string text;
+    int line = 0;
+};
+
+// Where to send what the municipality does not handle (a PEA outage, an emergency, a fire).
+struct Pointer {
+    std::string key;
+    std::string name;   // "การไฟฟ้าส่วนภูมิภาค"
+    std::string phone;  // "1129"
+    std::vector<std::string> keywords;
+};
+
+using KeywordTable = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// The "understanding" section: what the intent classifier learns from and the words of its sub-labels.
+struct UnderstandingConfig {
+    std::string corpus_path;    // intent<TAB>utterance, one a line; relative paths: to the config file
+    std::string rewrites_path;  // from<TAB>to[<TAB>word]
+    std::vector<LabelledUtterance> corpus;
+    std::vector<Rewrite> rewrites;
+    double min_confidence = 0.3;   // below it the answer is "unknown"
+    KeywordTable tax_questions;        // when / how_much / who_pays / where / how → words
+    KeywordTable complaint_categories;  // category key → words
+    std::vector<Pointer> out_of_scope;
+};
+
+// Reads an intent<TAB>utterance file ('#' comments and blank lines skipped). Throws ConfigError
+// naming the line when a line has no tab, no text or an intent not in known_intents().
+std::vector<LabelledUtterance> read_labelled_utterances(const std::string& path);
+// Reads from<TAB>to[<TAB>word] lines. Throws ConfigError naming the line.
+std::vector<Rewrite> read_rewrites(const std::string& path);
 
 // A news topic residents can subscribe to ("รับข่าว"), e.g. {tax, ภาษี}.
 struct Topic {
@@ -172,6 +217,7 @@ struct Config {
     std::vector<Choice> complaint_categories;
     StreetlightConfig streetlight;
     std::vector<Intent> intents;  // checked in this order
+    UnderstandingConfig understanding;
     int max_photos = 3;
     std::size_t max_photo_bytes = 10 * 1024 * 1024;
     TaxChatConfig tax_chat;

@@ -14,5 +14,9 @@ std::string normalize_thai_digits(std::string_view utf8);
 std::string trim(std::string_view utf8);
 // Cuts to at most `max_units` UTF-16 units without splitting a character.
 std::string truncate_utf16(std::string_view utf8, std::size_t max_units);
+// Code points of UTF-8 text; an invalid byte becomes U+FFFD.
+std::u32string to_utf32(std::string_view utf8);
+std::string to_utf8(std::u32string_view text);
+void append_utf8(std::string& out, char32_t c);
 
 }  // namespace thesaban::text

@@ -40,6 +40,12 @@ BotProcess::BotProcess(Options options) : options_(std::move(options)), dir_(mak
     set_member(config, config, "data_dir", json::Value((dir_ + "/data").c_str(), a));
     set_member(config, config, "public_base_url", json::Value("https://bot.test.example", a));
     // Short LINE timeouts and backoff keep failure tests fast; the rules stay the same.
+    // The config is written elsewhere: the corpus it names is the repository's.
+    json::Value& understanding = config["understanding"];
+    set_member(config, understanding, "corpus",
+               json::Value((std::string(THESABAN_SOURCE_DIR) + "/config/intent_corpus.tsv").c_str(), a));
+    set_member(config, understanding, "rewrites",
+               json::Value((std::string(THESABAN_SOURCE_DIR) + "/config/thai_rewrites.tsv").c_str(), a));
     json::Value& line = config["line"];
     set_member(config, line, "request_timeout_ms", json::Value(3000));
     set_member(config, line, "initial_backoff_ms", json::Value(20));

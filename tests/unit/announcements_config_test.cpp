@@ -12,6 +12,17 @@
 namespace thesaban {
 namespace {
 
+// The corpus files the example names relative to itself, named from wherever the copy is written.
+std::string relocate_corpus(std::string text) {
+    for (const char* file : {"intent_corpus.tsv", "thai_rewrites.tsv"}) {
+        const std::string quoted = std::string("\"") + file + "\"";
+        auto at = text.find(quoted);
+        if (at != std::string::npos)
+            text.replace(at, quoted.size(), std::string("\"") + THESABAN_SOURCE_DIR "/config/" + file + "\"");
+    }
+    return text;
+}
+
 std::string example_text() {
     std::ifstream in(THESABAN_SOURCE_DIR "/config/thesaban.example.jsonc");
     std::stringstream ss;
@@ -30,6 +41,7 @@ std::string load_with(const std::string& from, const std::string& to) {
     auto t = text.find(templates);
     EXPECT_NE(t, std::string::npos);
     text.replace(t, templates.size(), R"("templates_dir": ")" THESABAN_SOURCE_DIR R"(/templates")");
+    text = relocate_corpus(text);
     std::string path = (std::filesystem::temp_directory_path() /
                         ("announcements_config_test_" + std::to_string(::getpid()) + ".jsonc"))
                            .string();

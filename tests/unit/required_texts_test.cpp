@@ -42,6 +42,9 @@ TEST(RequiredTexts, AConfigWithoutOneStopsTheBotNamingTheKey) {
     text.erase(pos, text.find('\n', pos) - pos);
     const auto dir = std::filesystem::temp_directory_path() / ("thesaban-texts-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
+    for (const char* file : {"intent_corpus.tsv", "thai_rewrites.tsv"})
+        std::filesystem::copy_file(std::string(THESABAN_SOURCE_DIR "/config/") + file, dir / file,
+                                   std::filesystem::copy_options::overwrite_existing);
     std::ofstream(dir / "c.jsonc") << text;
     try {
         load_config((dir / "c.jsonc").string(), {}, false);

@@ -25,6 +25,8 @@ Config load_patched(const std::function<void(json::Document&)>& patch) {
     EXPECT_TRUE(json::parse_with_comments(text.str(), doc));
     auto& a = doc.GetAllocator();
     doc["templates_dir"].SetString(THESABAN_SOURCE_DIR "/templates", a);
+    doc["understanding"]["corpus"].SetString(THESABAN_SOURCE_DIR "/config/intent_corpus.tsv", a);
+    doc["understanding"]["rewrites"].SetString(THESABAN_SOURCE_DIR "/config/thai_rewrites.tsv", a);
     patch(doc);
     char path[] = "/tmp/thesaban-tax-config-XXXXXX";
     const int fd = mkstemp(path);
