@@ -2,6 +2,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "templates/template_library.h"
 
 namespace thesaban::handlers {
@@ -24,11 +25,19 @@ bool FloodGuard::handle(const line::Event& event, Responder& out) {
         case MessageRateLimiter::Verdict::allowed:
             return false;
         case MessageRateLimiter::Verdict::notice:
+            metrics::registry()
+                .counter("thesaban_flood_messages_total", "Residents' messages stopped by the flood limit",
+                         {{"action", "notice"}})
+                .inc();
             log::warn("abuse", "resident sending too fast; quiet period starts",
                       {{"user", log::mask_id(event.source.user_id)}});
             out.send(notice_);
             return true;
         case MessageRateLimiter::Verdict::ignore:
+            metrics::registry()
+                .counter("thesaban_flood_messages_total", "Residents' messages stopped by the flood limit",
+                         {{"action", "ignored"}})
+                .inc();
             return true;
     }
     return false;

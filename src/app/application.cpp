@@ -17,9 +17,11 @@
 #include "app/delivery.h"
 #include "app/event_processor.h"
 #include "app/lease_keeper.h"
+#include "app/metrics_endpoint.h"
 #include "app/outbox_sender.h"
 #include "app/webhook_endpoint.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/random.h"
 #include "core/word_segmenter.h"
 #include "handlers/announcements/announce_handler.h"
@@ -127,6 +129,40 @@ std::size_t loop_count(const config::Config& config) {
 }
 
 // Unique per start: a restarted process never mistakes its predecessor's leases for its own.
+std::vector<std::string> department_keys(const config::Config& config) {
+    std::vector<std::string> keys;
+    for (const auto& d : config.departments) keys.push_back(d.key);
+    return keys;
+}
+
+// The components' own counters, read at each scrape of /metrics; removed with the returned guard.
+struct CollectorGuard {
+    std::size_t id;
+    ~CollectorGuard() { metrics::registry().remove_collector(id); }
+};
+CollectorGuard register_collectors(const ChatRunner& runner, const OutboxSender& outbox_sender) {
+    const auto started = static_cast<double>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    return CollectorGuard{metrics::registry().add_collector([&runner, &outbox_sender, started](metrics::Writer& out) {
+        const auto& r = runner.stats();
+        out.gauge("thesaban_process_start_time_seconds", "When this bot process started (Unix time)", {}, started);
+        out.counter("thesaban_events_total", "Events run", {}, static_cast<double>(r.events.load()));
+        out.counter("thesaban_events_late_total", "Events run after their reply token expired (answered by push)", {},
+                    static_cast<double>(r.late_events.load()));
+        out.counter("thesaban_event_retries_total", "Events run again after Redis was unavailable", {},
+                    static_cast<double>(r.retries.load()));
+        out.counter("thesaban_chats_taken_over_total", "Chats left because another process took them over", {},
+                    static_cast<double>(r.leases_lost.load()));
+        const auto& o = outbox_sender.stats();
+        out.counter("thesaban_outbox_sent_total", "Pushes and retried replies delivered", {},
+                    static_cast<double>(o.sent.load()));
+        out.counter("thesaban_outbox_refused_total", "Pushes LINE refused for good (dropped)", {},
+                    static_cast<double>(o.refused.load()));
+        out.counter("thesaban_outbox_retries_total", "Push attempts repeated after a failure", {},
+                    static_cast<double>(o.retries.load()));
+    })};
+}
+
 std::string process_owner() {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
@@ -300,6 +336,12 @@ int run_bot(const config::Config& config) {
     };
     router.add("POST", "/admin/announcements", [&](const http::Request& r) { return admin_call(r, true); });
     router.add("GET", "/admin/announcements*", [&](const http::Request& r) { return admin_call(r, false); });
+    MetricsEndpoint metrics_endpoint(config.admin_token, inbox, outbox, ticket_store, department_keys(config));
+    router.add("GET", "/metrics", [&](const http::Request& r) -> net::awaitable<http::Response> {
+        if (auto refused = over_pace(admin_pace, r)) co_return std::move(*refused);
+        co_return co_await metrics_endpoint.handle(r);
+    });
+    const CollectorGuard collectors = register_collectors(runner, outbox_sender);
     router.add("GET", "/livez", [](const http::Request&) -> net::awaitable<http::Response> {
         co_return http::Response::text(200, "ok\n");
     });

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/event_processor.h"
+#include "core/metrics.h"
 #include "core/log.h"
 #include "runtime/event_loops.h"
 #include "runtime/fiber.h"
@@ -28,7 +29,13 @@ std::optional<line::Event> read_stored_event(const store::LeasedEvent& leased) {
 
 ChatRunner::ChatRunner(EventProcessor& processor, store::LeasedQueue& inbox,
                        std::chrono::milliseconds reply_token_lifetime, NowMs now_ms)
-    : processor_(processor), inbox_(inbox), reply_token_lifetime_(reply_token_lifetime), now_ms_(now_ms) {}
+    : processor_(processor),
+      inbox_(inbox),
+      reply_token_lifetime_(reply_token_lifetime),
+      now_ms_(now_ms),
+      event_age_(metrics::registry().histogram(
+          "thesaban_event_age_seconds", "Time from LINE's event timestamp to the start of its processing",
+          {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})) {}
 
 void ChatRunner::run(runtime::Loop& loop, std::string chat, line::Event first) {
     start(loop, std::move(chat), std::move(first), false, false);
@@ -93,6 +100,7 @@ void ChatRunner::resume(runtime::Loop& loop, store::LeasedEvent leased) {
 void ChatRunner::run_chat(std::string chat, line::Event event, bool rerun) {
     for (;;) {
         stats_.events.fetch_add(1, std::memory_order_relaxed);
+        if (event.timestamp_ms > 0) event_age_.observe(static_cast<double>(now_ms_() - event.timestamp_ms) / 1000.0);
         if (event.reply_token && now_ms_() - event.timestamp_ms >= reply_token_lifetime_.count())
             stats_.late_events.fetch_add(1, std::memory_order_relaxed);
         process_until_done(event, rerun);

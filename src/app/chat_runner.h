@@ -14,6 +14,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/metrics.h"
 #include "line/webhook.h"
 #include "store/leased_queue.h"
 
@@ -58,6 +59,7 @@ private:
     std::chrono::milliseconds reply_token_lifetime_;
     NowMs now_ms_;
     ChatRunnerStats stats_;
+    metrics::Histogram& event_age_;
     // The chats this process runs (any loop), so a sweep never starts one a second time; with the
     // event to run next when the chat was granted to us again (an accept's run_now) while its fiber
     // was finishing.

@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/random.h"
 #include "line/message_limits.h"
 
@@ -134,6 +135,10 @@ ApiResult HttpMessagingApi::call(std::string_view operation, Kind kind, HttpRequ
         result.request_id = response.header("X-Line-Request-Id");
         result.error = std::move(response.error);
         if (last_response) *last_response = response;
+        metrics::registry()
+            .counter("thesaban_line_api_calls_total", "Calls to LINE's API by operation and HTTP status (0: no answer)",
+                     {{"op", op}, {"status", std::to_string(result.status)}})
+            .inc();
 
         if (is_2xx(result.status)) return result;
         if (result.status == 409 && kind == Kind::keyed_send) {
@@ -166,6 +171,9 @@ ApiResult HttpMessagingApi::call(std::string_view operation, Kind kind, HttpRequ
                     {"body", result.body.substr(0, kMaxLoggedBody)}});
         if (last) break;
 
+        metrics::registry()
+            .counter("thesaban_line_api_retries_total", "LINE API calls tried again after a failure", {{"op", op}})
+            .inc();
         std::chrono::milliseconds delay = backoff(attempt);
         if (auto after = parse_retry_after(response.header("Retry-After"))) {
             delay = std::min(*after, options_.retry.max_retry_after);

@@ -1,7 +1,5 @@
 #include "store/async_redis.h"
 
-#include <hiredis/hiredis.h>
-
 #include <algorithm>
 #include <array>
 #include <boost/asio/append.hpp>
@@ -24,7 +22,9 @@
 #include <unordered_map>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "store/redis_pool.h"  // redis_script_sha1
+#include "store/resp_reader.h"
 
 namespace thesaban::store {
 
@@ -56,81 +56,14 @@ public:
     }
 };
 
-// hiredis's reader builds our RedisReply directly: an array grows one element at a time as the
-// elements arrive, so a length Redis announces is never used to preallocate.
-RedisReply* new_slot(const redisReadTask* task) {
-    if (task->parent) {
-        auto* parent = static_cast<RedisReply*>(task->parent->obj);
-        parent->elements.emplace_back();
-        return &parent->elements.back();
-    }
-    return new RedisReply();  // the root: hiredis hands it to us, or frees it with free_reply
+void count_error(RedisErrorKind kind) {
+    static constexpr const char* kNames[] = {"none", "noscript", "wrongtype", "oom", "misconf",
+                                             "readonly", "busy", "loading", "other"};
+    metrics::registry()
+        .counter("thesaban_redis_errors_total", "Error replies from Redis, by kind",
+                 {{"kind", kNames[static_cast<int>(kind)]}})
+        .inc();
 }
-
-void* create_string(const redisReadTask* task, char* str, std::size_t len) try {
-    RedisReply* r = new_slot(task);
-    r->type = task->type == REDIS_REPLY_ERROR    ? RedisReply::Type::error
-              : task->type == REDIS_REPLY_STATUS ? RedisReply::Type::status
-                                                 : RedisReply::Type::string;
-    r->str.assign(str, len);
-    return r;
-} catch (...) {
-    return nullptr;  // hiredis reports out of memory
-}
-
-void* create_array(const redisReadTask* task, int /*elements: not trusted*/) try {
-    RedisReply* r = new_slot(task);
-    r->type = RedisReply::Type::array;
-    return r;
-} catch (...) {
-    return nullptr;
-}
-
-void* create_integer(const redisReadTask* task, long long value) try {
-    RedisReply* r = new_slot(task);
-    r->type = RedisReply::Type::integer;
-    r->integer = value;
-    return r;
-} catch (...) {
-    return nullptr;
-}
-
-void* create_nil(const redisReadTask* task) try {
-    return new_slot(task);  // Type::nil by default
-} catch (...) {
-    return nullptr;
-}
-
-// hiredis frees only the root (on a protocol error or when the reader goes); children live inside it.
-void free_reply(void* reply) { delete static_cast<RedisReply*>(reply); }
-
-redisReplyObjectFunctions kReplyFunctions = {create_string, create_array, create_integer, create_nil, free_reply};
-
-class ReplyReader {
-public:
-    ReplyReader() : reader_(redisReaderCreateWithFunctions(&kReplyFunctions)) {
-        if (!reader_) throw std::bad_alloc();
-    }
-    ~ReplyReader() { redisReaderFree(reader_); }
-    ReplyReader(const ReplyReader&) = delete;
-    ReplyReader& operator=(const ReplyReader&) = delete;
-
-    bool feed(const char* data, std::size_t size) { return redisReaderFeed(reader_, data, size) == REDIS_OK; }
-    // false on a protocol error; `reply` stays empty until a whole reply is in.
-    bool next(std::optional<RedisReply>& reply) {
-        void* raw = nullptr;
-        if (redisReaderGetReply(reader_, &raw) != REDIS_OK) return false;
-        if (raw) {
-            std::unique_ptr<RedisReply> owned(static_cast<RedisReply*>(raw));
-            reply.emplace(std::move(*owned));
-        }
-        return true;
-    }
-    std::string error() const { return reader_->errstr; }
-
-private:
-    redisReader* reader_;
-};
 
 void append_command(std::string& out, const std::vector<std::string>& args) {
     out += '*';
@@ -201,6 +134,11 @@ public:
         if (!open_) return;
         open_ = false;
         close_reason_ = why;
+        if (why != make_error_code(RedisErrc::stopped))
+            metrics::registry()
+                .counter("thesaban_redis_connection_losses_total", "Redis connections dropped, by reason",
+                         {{"reason", why.message()}})
+                .inc();
         error_code ignored;
         socket_.close(ignored);
         deadline_.cancel();
@@ -252,8 +190,13 @@ private:
             if (!reader_.next(reply)) return fail_protocol(reader_.error());
             if (!reply) break;
             if (pending_.empty()) return fail_protocol("a reply nobody asked for");
+            static metrics::Counter& replies =
+                metrics::registry().counter("thesaban_redis_replies_total", "Replies read from Redis (round trips)");
+            replies.inc();
+            const RedisErrorKind kind = classify_error(*reply);
+            if (kind != RedisErrorKind::none) count_error(kind);
             // A replica after a failover: answer this one, then drop the link so the owner rediscovers.
-            if (classify_error(*reply) == RedisErrorKind::readonly) readonly = true;
+            if (kind == RedisErrorKind::readonly) readonly = true;
             Pending p = std::move(pending_.front());
             pending_.pop_front();
             deliver(ioc_, std::move(p.handler), {}, std::move(*reply));

@@ -340,4 +340,30 @@ std::vector<Ticket> RedisTicketStore::open_nearby(const std::string& kind, doubl
     return out;
 }
 
+// KEYS: the status sets (ARGV[1] of them), then the open zsets. Returns their sizes in that order.
+const std::string kCountsScript = R"lua(
+local out = {}
+local sets = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  if i <= sets then out[i] = redis.call('SCARD', KEYS[i]) else out[i] = redis.call('ZCARD', KEYS[i]) end
+end
+return out
+)lua";
+
+RedisTicketStore::Counts RedisTicketStore::counts(const std::vector<std::string>& departments) {
+    constexpr Status kAll[] = {Status::received, Status::accepted, Status::in_progress,
+                               Status::done,     Status::forwarded, Status::closed};
+    std::vector<std::string> keys;
+    for (Status s : kAll) keys.push_back(status_key(s));
+    for (const auto& d : departments) keys.push_back(open_key(d));
+    RedisReply reply = checked(redis_.eval(kCountsScript, keys, {std::to_string(std::size(kAll))}), "ticket counts");
+    if (reply.type != RedisReply::Type::array || reply.elements.size() != keys.size())
+        throw RedisUnavailable("ticket counts: unexpected reply");
+    Counts out;
+    std::size_t i = 0;
+    for (Status s : kAll) out.by_status.emplace_back(s, reply.elements[i++].integer);
+    for (const auto& d : departments) out.open_by_department.emplace_back(d, reply.elements[i++].integer);
+    return out;
+}
+
 }  // namespace thesaban::store

@@ -53,6 +53,13 @@ public:
     bool rate(const std::string& ticket_id, const std::string& user_id, int stars, const std::string& comment,
               int64_t now_ms) override;
 
+    // For /metrics: tickets in each state, and open ones of each department; one round trip.
+    struct Counts {
+        std::vector<std::pair<tickets::Status, long long>> by_status;
+        std::vector<std::pair<std::string, long long>> open_by_department;
+    };
+    Counts counts(const std::vector<std::string>& departments);
+
 private:
     int confirm_replicas_ = 0;
     std::chrono::milliseconds confirm_timeout_{1000};
