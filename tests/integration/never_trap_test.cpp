@@ -104,7 +104,7 @@ TEST_F(NeverTrap, Complaint) {
     // Two answers it cannot use: the second gets the menu and a contact, not the same apology.
     auto first_miss = resident.say("ไม่รู้สิ");
     EXPECT_TRUE(mentions(first_miss, "เบอร์โทรศัพท์ไม่ถูกต้อง")) << all_text(first_miss);
-    auto second_miss = resident.say("อะไรนะ");
+    auto second_miss = resident.say("เดี๋ยวก่อน");
     EXPECT_FALSE(mentions(second_miss, "เบอร์โทรศัพท์ไม่ถูกต้อง")) << all_text(second_miss);
     EXPECT_TRUE(mentions(second_miss, kMunicipalityPhone)) << all_text(second_miss);
     EXPECT_TRUE(offers(second_miss, "ขอคุยกับเจ้าหน้าที่")) << all_text(second_miss);
