@@ -79,14 +79,42 @@ bool is_cancel_input(const line::Event& event, const config::Config& config) {
 
 std::optional<std::string> parse_phone(std::string_view typed) {
     std::string normalized = text::normalize_thai_digits(text::trim(typed));
+    // A polite particle after the number ("081 234 5678 ค่ะ").
+    for (std::string_view tail : {"นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "จ้า", "จ้ะ"}) {
+        if (normalized.size() > tail.size() && normalized.compare(normalized.size() - tail.size(), tail.size(), tail) == 0) {
+            normalized = text::trim(normalized.substr(0, normalized.size() - tail.size()));
+            break;
+        }
+    }
     std::string digits;
-    for (char c : normalized) {
-        if (c == ' ' || c == '-') continue;
+    bool international = false;
+    for (std::size_t i = 0; i < normalized.size(); ++i) {
+        char c = normalized[i];
+        if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.') continue;
+        if (c == '+' && digits.empty() && !international) {
+            international = true;
+            continue;
+        }
         if (c < '0' || c > '9') return std::nullopt;
         digits += c;
     }
+    // +66 81 234 5678: the country code stands for the leading 0.
+    if ((international || digits.size() == 11) && digits.rfind("66", 0) == 0) digits = "0" + digits.substr(2);
+    else if (international) return std::nullopt;
     if (digits.size() < 9 || digits.size() > 10 || digits[0] != '0') return std::nullopt;
     return digits;
+}
+
+bool is_vague_place(std::string_view typed) {
+    std::string t;
+    for (char c : text::trim(typed))
+        if (c != ' ') t += c;
+    for (std::string_view tail : {"ค่ะ", "คะ", "ครับ", "จ้า", "นะ"})
+        if (t.size() > tail.size() && t.compare(t.size() - tail.size(), tail.size(), tail) == 0)
+            t.resize(t.size() - tail.size());
+    for (std::string_view vague : {"ตรงนี้", "ที่นี่", "แถวนี้", "นี่", "นี้", "ที่นี้", "ตรงนั้น", "แถวนั้น", "บ้าน", "here"})
+        if (t == vague) return true;
+    return false;
 }
 
 std::string mask_phone(const std::string& phone) {
@@ -220,7 +248,19 @@ void StepState::set_point(std::string_view key, const tickets::GeoPoint& point) 
 void StepFlow::start(FlowContext& context) {
     StepState state(context.state);
     state.begin(name(), first_step());
-    on_start(state, read_step_input(context.event));
+    StepInput first = read_step_input(context.event);
+    on_start(state, first);
+    keep_carried(context, state);
+    // "ไฟดับหน้าโรงเรียนบ้านพรรณา หมู่ 2": the place is already said; it is offered at its step.
+    if (context.understanding && context.understanding->entities.place && state.get("place_text").empty() &&
+        !state.point("location"))
+        state.set("place_text", *context.understanding->entities.place);
+    ask(context, state);
+}
+
+void StepFlow::reprompt(FlowContext& context) {
+    StepState state(context.state);
+    keep_carried(context, state);
     ask(context, state);
 }
 
@@ -232,7 +272,70 @@ void StepFlow::resume(FlowContext& context) {
         ask(context, state);
         return;
     }
+    // ยืนยัน / แก้ไข of an earlier summary, tapped at another step: that card is out of date.
+    if (input.kind == StepInput::Kind::postback && (input.text == kConfirmData || input.text == kEditData) &&
+        state.step() != "confirm") {
+        reask(context, state, "flow_stale_button");
+        return;
+    }
+    if (keep_early(context, state, input)) return;
     answer(context, state, input);
+}
+
+bool StepFlow::keep_early(FlowContext& context, StepState& state, const StepInput& input) {
+    const std::string step = state.step();
+    if (input.kind == StepInput::Kind::image && step != photo_step()) {
+        const int max = photo_limit();
+        if (max <= 0 || state.list("photos").size() >= static_cast<std::size_t>(max)) return false;
+        auto token = deps_.media.save_line_image(input.message_id);
+        if (!token) {
+            reask(context, state,
+                  deps_.media.storage_unavailable() ? "flow_photo_storage_unavailable" : "flow_photo_failed");
+            return true;
+        }
+        state.append("photos", *token);
+        reask(context, state, "flow_photo_kept_for_later");
+        return true;
+    }
+    if (input.kind == StepInput::Kind::location && step != location_step()) {
+        state.set_point("location", input.point);
+        state.erase("place_text");
+        reask(context, state, "flow_location_kept_for_later");
+        return true;
+    }
+    return false;
+}
+
+void StepFlow::keep_carried(FlowContext& context, StepState& state) {
+    if (!context.early || !context.early->IsArray()) return;
+    bool kept = false;
+    for (const auto& item : context.early->GetArray()) {
+        if (!item.IsObject()) continue;
+        const std::string kind(json::get_string(item, "kind").value_or(""));
+        if (kind == "image") {
+            const int max = photo_limit();
+            if (max <= 0 || state.list("photos").size() >= static_cast<std::size_t>(max)) continue;
+            if (auto token = deps_.media.save_line_image(std::string(json::get_string(item, "id").value_or("")))) {
+                state.append("photos", *token);
+                kept = true;
+            }
+        } else if (kind == "location") {
+            auto lat = json::get_double(item, "lat");
+            auto lng = json::get_double(item, "lng");
+            if (!lat || !lng) continue;
+            state.set_point("location", tickets::GeoPoint{*lat, *lng, std::string(json::get_string(item, "title").value_or("")),
+                                                          std::string(json::get_string(item, "address").value_or(""))});
+            state.erase("place_text");
+            kept = true;
+        }
+    }
+    if (kept) context.out.send(plain(text("flow_early_kept")));
+}
+
+void StepFlow::reask_text(FlowContext& context, StepState& state, const std::string& apology_key,
+                          const templates::Values& values) {
+    if (context.decline()) return;
+    reask(context, state, apology_key, values);
 }
 
 void StepFlow::advance(FlowContext& context, StepState& state, std::string_view step) {
@@ -358,7 +461,8 @@ void StepFlow::answer_photos(FlowContext& context, StepState& state, const StepI
         return;
     }
     if (input.kind == StepInput::Kind::text) {
-        reask(context, state, "flow_photo_expected");
+        // Mention only the buttons shown: เสร็จแล้ว appears once a photo is attached.
+        reask_text(context, state, state.list("photos").empty() ? "flow_photo_expected_first" : "flow_photo_expected");
         return;
     }
     reask_unexpected(context, state, input);
@@ -390,7 +494,7 @@ void StepFlow::answer_phone(FlowContext& context, StepState& state, const StepIn
             state.set("phone", *phone);
             advance(context, state, step);
         } else {
-            reask(context, state, "flow_phone_invalid");
+            reask_text(context, state, "flow_phone_invalid");
         }
     } else {
         reask_unexpected(context, state, input);
@@ -399,7 +503,13 @@ void StepFlow::answer_phone(FlowContext& context, StepState& state, const StepIn
 
 void StepFlow::ask_confirm(FlowContext& context, StepState& state) {
     json::Document message = summary(context, state);
-    attach_step_quick_reply(message, state, {});
+    // The card carries ยืนยัน / แก้ไข / ยกเลิก; the quick reply adds only what the card lacks.
+    if (state.can_go_back()) {
+        auto& a = message.GetAllocator();
+        json::Value list(rapidjson::kArrayType);
+        list.PushBack(quick_reply_button(message_item("flow_back_label"), a), a);
+        set_quick_reply(message, list);
+    }
     context.out.send(json::to_string(message));
 }
 
@@ -413,7 +523,9 @@ void StepFlow::answer_confirm(FlowContext& context, StepState& state, const Step
         state.restart(first_step());
         context.out.send(plain(text("flow_edit_intro")));
         ask(context, state);
-    } else if (input.kind == StepInput::Kind::text || input.kind == StepInput::Kind::postback) {
+    } else if (input.kind == StepInput::Kind::text) {
+        reask_text(context, state, "flow_choose_confirm");
+    } else if (input.kind == StepInput::Kind::postback) {
         reask(context, state, "flow_choose_confirm");
     } else {
         reask_unexpected(context, state, input);
@@ -430,8 +542,8 @@ void StepFlow::reask_unexpected(FlowContext& context, StepState& state, const St
                 reask(context, state, "flow_image_not_expected");
             return;
         case StepInput::Kind::location: reask(context, state, "flow_location_not_expected"); return;
-        case StepInput::Kind::text:
-        case StepInput::Kind::postback: reask(context, state, "flow_choose_from_buttons"); return;
+        case StepInput::Kind::text: reask_text(context, state, "flow_choose_from_buttons"); return;
+        case StepInput::Kind::postback: reask(context, state, "flow_stale_button"); return;
         case StepInput::Kind::other: reask(context, state, "flow_unexpected_input"); return;
     }
 }

@@ -47,6 +47,13 @@ inline constexpr std::string_view kConfirmData = "flow=confirm";
 inline constexpr std::string_view kEditData = "flow=edit";
 inline constexpr std::string_view kCancelData = "flow=cancel";
 inline constexpr std::string_view kKeepData = "flow=keep";
+// The router's own: go on with the parked draft, start it again, or drop it.
+inline constexpr std::string_view kResumeData = "flow=resume";
+inline constexpr std::string_view kRestartData = "flow=restart";
+inline constexpr std::string_view kDiscardData = "flow=discard";
+
+// A typed place too vague to find ("ตรงนี้", "แถวนี้"): the resident is asked for a landmark.
+bool is_vague_place(std::string_view typed);
 
 struct QuickItem {
     enum class Type { message, postback, location, camera, camera_roll };
@@ -93,6 +100,8 @@ class StepFlow : public Flow {
 public:
     void start(FlowContext& context) override;
     void resume(FlowContext& context) override;
+    void reprompt(FlowContext& context) override;
+    bool keeps_draft(const json::Document& state) const override { return true; }
 
 protected:
     explicit StepFlow(const FlowDeps& deps) : deps_(deps) {}
@@ -146,6 +155,18 @@ protected:
     void reask_unexpected(FlowContext& context, StepState& state, const StepInput& input);
     // How many photos this flow takes (an extra image anywhere is refused with the limit).
     virtual int photo_limit() const = 0;
+    // The steps that take photos and the place; a photo or a location sent at another step is
+    // kept for them instead of being refused.
+    virtual std::string photo_step() const = 0;
+    virtual std::string location_step() const = 0;
+    // Keeps a photo or location sent before its step (true when it was one); says so.
+    bool keep_early(FlowContext& context, StepState& state, const StepInput& input);
+    // The router's early inputs (sent with no flow in progress), kept as keep_early does.
+    void keep_carried(FlowContext& context, StepState& state);
+    // A text this step cannot use: the router is given the chance to read it as something else;
+    // otherwise the apology and the question again.
+    void reask_text(FlowContext& context, StepState& state, const std::string& apology_key,
+                    const templates::Values& values = {});
 
     // "ไม่ระบุ" when absent; a place title/address, else coordinates.
     std::string describe_point(const std::optional<tickets::GeoPoint>& point) const;
@@ -162,7 +183,8 @@ private:
     FlowDeps deps_;
 };
 
-// 9–10 digits starting with 0 once spaces and dashes are removed (Thai digits accepted).
+// A phone number as residents type it: "0812345678", "+66 81 234 5678", "081 234 5678 ค่ะ", Thai
+// digits; 9–10 digits starting with 0 once normalised. A sentence with a number in it is not one.
 std::optional<std::string> parse_phone(std::string_view typed);
 // "081xxx5678": enough to recognise, not enough to misuse.
 std::string mask_phone(const std::string& phone);

@@ -1,11 +1,13 @@
 #include "handlers/complaint/complaint_flow.h"
 
 #include "core/text.h"
+#include "handlers/common/entities.h"
 
 namespace thesaban::handlers {
 namespace {
 constexpr std::size_t kMinDescription = 5;
 constexpr std::size_t kMaxDescription = 1000;
+constexpr std::size_t kMaxPlace = 300;
 }  // namespace
 
 const config::Choice* ComplaintFlow::category(const std::string& key) const {
@@ -40,7 +42,15 @@ void ComplaintFlow::ask(FlowContext& context, StepState& state) {
     } else if (step == "photos") {
         ask_photos(context, state, "complaint_ask_photos");
     } else if (step == "location") {
-        ask_location(context, state, "complaint_ask_location", true);
+        if (!state.get("place_text").empty() && !state.point("location")) {
+            // A place typed earlier (in the first message or the description) is offered to keep.
+            std::vector<QuickItem> items = {{QuickItem::Type::location, text("flow_location_label"), "", ""},
+                                            keep_item(), message_item("flow_skip_label")};
+            context.out.send(question(state, text("complaint_ask_location_typed", {{"place", state.get("place_text")}}),
+                                      std::move(items)));
+        } else {
+            ask_location(context, state, "complaint_ask_location", true);
+        }
     } else if (step == "phone") {
         ask_phone(context, state);
     } else if (step == "confirm") {
@@ -105,6 +115,10 @@ void ComplaintFlow::answer_description(FlowContext& context, StepState& state, c
               {{"max", std::to_string(kMaxDescription)}, {"length", std::to_string(length)}});
     } else {
         state.set("description", input.text);
+        if (state.get("place_text").empty() && !state.point("location")) {
+            if (auto place = extract_entities(input.text, deps().config.ticket_prefix).place)
+                state.set("place_text", *place);
+        }
         advance(context, state, "description");
     }
 }
@@ -112,13 +126,28 @@ void ComplaintFlow::answer_description(FlowContext& context, StepState& state, c
 void ComplaintFlow::answer_location(FlowContext& context, StepState& state, const StepInput& input) {
     if (input.kind == StepInput::Kind::location) {
         state.set_point("location", input.point);
+        state.erase("place_text");
         advance(context, state, "location");
     } else if (is_skip(input)) {
         state.erase("location");
+        state.erase("place_text");
         advance(context, state, "location");
-    } else if (is_keep(input) && state.point("location")) {
+    } else if (is_keep(input) && (state.point("location") || !state.get("place_text").empty())) {
         advance(context, state, "location");
-    } else if (input.kind == StepInput::Kind::text || input.kind == StepInput::Kind::postback) {
+    } else if (input.kind == StepInput::Kind::text) {
+        // LINE on PC has no location button: a typed landmark is the place.
+        if (context.other_intent && context.decline()) return;
+        std::size_t length = text::utf16_length(input.text);
+        if (is_vague_place(input.text) || length < 4) {
+            reask(context, state, "flow_place_vague");
+        } else if (length > kMaxPlace) {
+            reask_text(context, state, "flow_location_expected");
+        } else {
+            state.set("place_text", input.text);
+            state.erase("location");
+            advance(context, state, "location");
+        }
+    } else if (input.kind == StepInput::Kind::postback) {
         reask(context, state, "flow_location_expected");
     } else {
         reask_unexpected(context, state, input);
@@ -132,7 +161,7 @@ json::Document ComplaintFlow::summary(FlowContext& context, StepState& state) {
     values["description"] = state.get("description");
     if (values["description"].empty()) values["description"] = text("flow_not_given");
     values["photo_count"] = photo_count(state);
-    values["location"] = describe_point(state.point("location"));
+    values["location"] = state.get("place_text").empty() ? describe_point(state.point("location")) : state.get("place_text");
     values["phone"] = describe_phone(state.get("phone"));
     return deps().templates.render("complaint_summary", values);
 }
@@ -144,6 +173,7 @@ tickets::TicketDraft ComplaintFlow::draft(FlowContext& context, StepState& state
     if (const auto* c = category(d.category)) d.department = c->department;
     d.description = state.get("description");
     d.location = state.point("location");
+    d.place_text = state.get("place_text");
     d.photo_tokens = state.list("photos");
     d.phone = state.get("phone");
     return d;

@@ -22,6 +22,8 @@ protected:
     tickets::TicketDraft draft(FlowContext& context, StepState& state) override;
     std::string category_name(const tickets::Ticket& ticket) const override;
     int photo_limit() const override { return deps().config.max_photos; }
+    std::string photo_step() const override { return "photos"; }
+    std::string location_step() const override { return "location"; }
 
 private:
     const config::Choice* category(const std::string& key) const;

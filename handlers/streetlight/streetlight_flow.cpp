@@ -130,8 +130,9 @@ void StreetlightFlow::answer_place(FlowContext& context, StepState& state, const
         return;
     }
     if (input.kind == StepInput::Kind::text) {
+        if (context.other_intent && context.decline()) return;
         std::size_t length = text::utf16_length(input.text);
-        if (length < kMinPlace) {
+        if (length < kMinPlace || is_vague_place(input.text)) {
             reask(context, state, "streetlight_place_too_short");
         } else if (length > kMaxPlace) {
             reask(context, state, "streetlight_place_too_long", {{"max", std::to_string(kMaxPlace)}});
@@ -162,6 +163,16 @@ void StreetlightFlow::answer_fault(FlowContext& context, StepState& state, const
     if (input.kind == StepInput::Kind::text) {
         for (const auto& f : deps().config.streetlight.faults) {
             if (input.text == f.label || input.text == f.key) {
+                state.set("fault", f.key);
+                state.erase("fault_from_text");
+                advance(context, state, "fault");
+                return;
+            }
+        }
+        // Said in the resident's words: "มันกะพริบติดๆดับๆทั้งคืน".
+        const std::string said = without_spaces(input.text);
+        for (const auto& f : deps().config.streetlight.faults) {
+            if (said.find(without_spaces(f.label)) != std::string::npos) {
                 state.set("fault", f.key);
                 state.erase("fault_from_text");
                 advance(context, state, "fault");

@@ -25,6 +25,8 @@ protected:
     tickets::TicketDraft draft(FlowContext& context, StepState& state) override;
     std::string category_name(const tickets::Ticket& ticket) const override;
     int photo_limit() const override { return max_photos(); }
+    std::string photo_step() const override { return "photo"; }
+    std::string location_step() const override { return "place"; }
 
 private:
     const config::Choice* fault(const std::string& key) const;

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "core/text.h"
+#include "handlers/common/entities.h"
 #include "handlers/common/flow_steps.h"
 #include "handlers/common/main_menu.h"
 #include "handlers/officer/officer_handler.h"
@@ -73,6 +74,12 @@ void TaxFlow::resume(FlowContext& context) {
                          (input.text == "ย้อนกลับ" || input.text == config_.text("flow_back_label"));
     if (step == "last4" && is_back) {
         ask_notice(context);
+        return;
+    }
+    if (input.kind == StepInput::Kind::postback) {
+        // A button of an earlier message (ยืนยัน of a complaint card): out of date here.
+        say(context, "flow_stale_button");
+        reprompt(context);
         return;
     }
     if (input.kind != StepInput::Kind::text) {
@@ -171,6 +178,14 @@ std::string TaxFlow::question(const std::string& text_key, bool offer_back, cons
     return json::to_string(message);
 }
 
+void TaxFlow::reprompt(FlowContext& context) {
+    if (!context.state.IsObject()) context.state.SetObject();
+    if (state_string(context.state, "step") == "last4")
+        ask_last4(context);
+    else
+        ask_notice(context);
+}
+
 void TaxFlow::ask_notice(FlowContext& context) {
     set_member(context.state, "step", "notice");
     context.finished = false;
@@ -184,8 +199,14 @@ void TaxFlow::ask_last4(FlowContext& context) {
 }
 
 void TaxFlow::on_notice(FlowContext& context, const std::string& typed) {
-    std::string notice = clean_notice(typed);
-    if (notice.empty() || text::utf16_length(notice) > kMaxNoticeLength) {
+    // As printed on the paper notice ("ภดส.6-๒๕๖๙/๐๐๐๑", "ภดส 6-2569/0001"), else as typed.
+    auto printed = extract_entities(typed, config_.ticket_prefix).notice_number;
+    std::string notice = printed ? *printed : clean_notice(typed);
+    // A sentence with no digit is not a notice number ("ไม่มีใบค่ะ แค่อยากรู้ว่าต้องจ่ายเดือนไหน"):
+    // the router may read it as a question; it never costs a try.
+    const bool has_digit = std::any_of(notice.begin(), notice.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!printed && !has_digit && context.decline()) return;
+    if (notice.empty() || !has_digit || text::utf16_length(notice) > kMaxNoticeLength) {
         say(context, "tax_notice_invalid");
         ask_notice(context);
         return;
@@ -196,6 +217,7 @@ void TaxFlow::on_notice(FlowContext& context, const std::string& typed) {
 
 void TaxFlow::on_last4(FlowContext& context, const std::string& typed) {
     auto last4 = parse_last4(typed);
+    if (!last4 && context.decline()) return;
     if (!last4) {
         say(context, "tax_last4_invalid");
         ask_last4(context);

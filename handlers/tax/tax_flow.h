@@ -39,6 +39,7 @@ public:
     bool accepts_postback(std::string_view data) const override;
     void start(FlowContext& context) override;
     void resume(FlowContext& context) override;
+    void reprompt(FlowContext& context) override;
 
 private:
     // "land_building", "signboard", "garbage_fee", "lookup", or empty for the menu.

@@ -45,7 +45,38 @@ void TrackingFlow::start(FlowContext& context) {
     if (!context.state.IsObject()) context.state.SetObject();
     set_member(context.state, "flow", name());
     if (on_postback(context)) return;
+    if (const Understanding* u = context.understanding) {
+        // "PNK-2569-000003", "ติดตาม pnk-๒๕๖๙-๐๐๐๐๐๔": just that ticket.
+        if (u->entities.ticket_number) {
+            on_track(context, {{"track", *u->entities.ticket_number}});
+            return;
+        }
+        if (u->entities.rating && on_typed_rating(context, *u->entities.rating)) return;
+    }
     show_tickets(context);
+}
+
+bool TrackingFlow::keeps_draft(const json::Document& state) const {
+    return json::get_string(state, "step").value_or("") == "comment";
+}
+
+void TrackingFlow::reprompt(FlowContext& context) {
+    if (!context.state.IsObject() || json::get_string(context.state, "step").value_or("") != "comment") {
+        show_tickets(context);
+        return;
+    }
+    ask_comment(context, parse_stars(std::string(json::get_string(context.state, "stars").value_or(""))));
+}
+
+bool TrackingFlow::on_typed_rating(FlowContext& context, int stars) {
+    const auto& user = context.event.source.user_id;
+    for (const auto& ticket : tickets_.by_reporter(user, kMaxTickets)) {
+        if (ticket.status == tickets::Status::done && ticket.rating == 0) {
+            on_rate(context, {{"rate", ticket.id}, {"stars", std::to_string(stars)}});
+            return true;
+        }
+    }
+    return false;
 }
 
 void TrackingFlow::resume(FlowContext& context) {
@@ -136,6 +167,10 @@ void TrackingFlow::on_rate(FlowContext& context, const Params& params) {
     set_member(context.state, "ticket", ticket->id);
     set_member(context.state, "stars", std::to_string(stars));
     context.finished = false;
+    ask_comment(context, stars);
+}
+
+void TrackingFlow::ask_comment(FlowContext& context, int stars) {
     auto message =
         text_message(templates::fill_placeholders(config_.text("tracking_rate_ask_comment"), {{"stars", std::to_string(stars)}}));
     const auto& skip = config_.text("skip_word");

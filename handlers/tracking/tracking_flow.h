@@ -31,6 +31,9 @@ public:
     bool accepts_postback(std::string_view data) const override;
     void start(FlowContext& context) override;
     void resume(FlowContext& context) override;
+    void reprompt(FlowContext& context) override;
+    // A rating waiting for its comment is kept when the resident turns to something else.
+    bool keeps_draft(const json::Document& state) const override;
 
 private:
     using Params = std::map<std::string, std::string>;
@@ -40,6 +43,9 @@ private:
     void on_track(FlowContext& context, const Params& params);
     void on_rate(FlowContext& context, const Params& params);
     void on_comment(FlowContext& context);
+    void ask_comment(FlowContext& context, int stars);
+    // "๕" typed after the rating push: the resident's latest done ticket not yet rated.
+    bool on_typed_rating(FlowContext& context, int stars);
     void say(FlowContext& context, const std::string& text_key, const templates::Values& values, bool with_menu);
 
     const config::Config& config_;

@@ -28,6 +28,7 @@
 #include "handlers/announcements/announcement_cards.h"
 #include "handlers/announcements/follow_tracker.h"
 #include "handlers/announcements/news_flow.h"
+#include "handlers/assist/assist_flow.h"
 #include "handlers/common/flood_guard.h"
 #include "handlers/common/greeting_handler.h"
 #include "handlers/common/intent_model.h"
@@ -234,8 +235,16 @@ int run_bot(const config::Config& config) {
     tax::PromptPayQr payment_qr(config.tax.promptpay, qr_images);
     handlers::TaxFlow tax_flow(config, templates, tax_store, lookup_guard, payment_qr, clock);
     handlers::NewsFlow news_flow(config, templates, announcement_store, announcement_store);
-    handlers::ResidentRouter resident_router(conversations, classifier,
-                                             {&complaint_flow, &streetlight_flow, &tracking_flow, &tax_flow, &news_flow}, config);
+    handlers::AssistFlow assist_flow(config);
+    // Residents' conversations outlive conversation_idle by a day, so the router can tell a draft that
+    // timed out ("หมดเวลา", resumable) from one that never was; it enforces the idle time itself.
+    store::RedisConversationStore resident_conversations(
+        redis, config.redis.key_prefix,
+        std::chrono::duration_cast<std::chrono::seconds>(config.conversation_idle + std::chrono::hours(24)));
+    handlers::ResidentRouter resident_router(resident_conversations, classifier,
+                                             {&complaint_flow, &streetlight_flow, &tracking_flow, &tax_flow, &news_flow,
+                                              &assist_flow},
+                                             config, clock);
     handlers::FollowTracker follow_tracker(announcement_store);
     handlers::AnnounceHandler announce_handler(config, templates, conversations, announcement_sender, clock);
     handlers::OfficerHandler officer_handler(config, templates, ticket_store, conversations, outbox, media_store, clock,

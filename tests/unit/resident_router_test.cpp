@@ -48,7 +48,13 @@ TEST_F(ResidentRouterTest, TextWithoutFlowIntentIsNotTaken) {
     EXPECT_FALSE(h.send_text("สวัสดีค่ะ"));
     EXPECT_FALSE(h.send_text("ภาษีป้ายจ่ายที่ไหน"));
     EXPECT_FALSE(h.send(h.sticker()));
-    EXPECT_FALSE(h.send(h.postback("flow=confirm"))) << "a stale button with nothing in progress";
+    EXPECT_FALSE(h.has_state());
+}
+
+TEST_F(ResidentRouterTest, StaleEngineButtonWithNothingInProgressSaysSo) {
+    // Review 2026-12-07 #36: an old ยืนยัน after ยกเลิก said "ระบบยังไม่เข้าใจ".
+    EXPECT_TRUE(h.send(h.postback("flow=confirm")));
+    EXPECT_TRUE(h.said(h.config.text("flow_stale_button_none")));
     EXPECT_FALSE(h.has_state());
 }
 

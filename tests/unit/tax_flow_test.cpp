@@ -86,7 +86,9 @@ TEST_F(TaxFlowTest, SignboardWordsGoStraightToTheSignboardAnswerWithTheLawsRates
     EXPECT_NE(all.find("เคลื่อนที่ได้ 52 บาท / อื่น ๆ 26 บาท"), std::string::npos);
     EXPECT_NE(all.find("ไม่ต่ำกว่า 200 บาท"), std::string::npos);
     EXPECT_NE(all.find("ร้อยละ 2 ต่อเดือน"), std::string::npos);
-    EXPECT_TRUE(contains(h.quick_data(), "tax=lookup"));
+    // The lookup is offered once: by the card's button, not again in the quick reply (#37).
+    EXPECT_NE(all.find("\"data\":\"tax=lookup\""), std::string::npos);
+    EXPECT_FALSE(contains(h.quick_data(), "tax=lookup"));
 }
 
 TEST_F(TaxFlowTest, LandAndBuildingAnswerStatesDeadlineInstalmentsAndLateCharges) {

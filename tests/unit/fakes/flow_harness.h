@@ -44,7 +44,8 @@ public:
         if (!router_)
             router_ = std::make_unique<handlers::ResidentRouter>(
                 conversations, classifier,
-                extra_flows.empty() ? std::vector<handlers::Flow*>{&complaint, &streetlight} : extra_flows, config);
+                extra_flows.empty() ? std::vector<handlers::Flow*>{&complaint, &streetlight} : extra_flows, config,
+                clock);
         return *router_;
     }
 
