@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages thesaban-bot needs to build, test and run. Idempotent: packages
-# already present are left alone, and apt is not touched at all when nothing is missing.
+# Installs the Debian 12 packages thesaban-bot needs to build, test and run; with --test also what
+# only the test run needs (clang and its sanitizer and libFuzzer runtimes, for
+# deploy/run-sanitized-tests.sh). Idempotent: packages already present are left alone, and apt is
+# not touched at all when nothing is missing.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,9 @@ packages=(
   zbar-tools  # the tests decode the PromptPay QR PNGs back with zbarimg
   redis-server ca-certificates
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
