@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     testing::InMemoryConversationStore conversations;
     handlers::ResidentRouter router(conversations, bot->classifier,
-                                    {&bot->complaint, &bot->streetlight, &bot->tracking}, bot->config);
+                                    {&bot->complaint, &bot->streetlight, &bot->tracking}, bot->config, bot->clock);
     int n = 0;
     while (!input.empty() && n < 8) {
         auto end = input.find('\n');
