@@ -3,19 +3,15 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "handlers/common/main_menu.h"  // text_message
 #include "templates/template_library.h"
 
 namespace thesaban::handlers {
 
 FloodGuard::FloodGuard(const config::Config& config, MessageRateLimiter& limiter) : limiter_(limiter) {
-    json::Document message(rapidjson::kObjectType);
-    auto& a = message.GetAllocator();
-    std::string text = templates::fill_placeholders(
+    notice_ = json::to_string(text_message(templates::fill_placeholders(
         config.text("flood_notice"),
-        {{"minutes", std::to_string(config.limits.flood_quiet.count())}, {"phone", config.municipality_phone}});
-    message.AddMember("type", "text", a);
-    message.AddMember("text", json::Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), a), a);
-    notice_ = json::to_string(message);
+        {{"minutes", std::to_string(config.limits.flood_quiet.count())}, {"phone", config.municipality_phone}})));
 }
 
 bool FloodGuard::handle(const line::Event& event, Responder& out) {

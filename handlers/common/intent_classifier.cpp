@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/text.h"
+
 namespace thesaban::handlers {
 namespace {
 
@@ -12,50 +14,6 @@ struct Char {
     char32_t c;
     bool break_before;
 };
-
-constexpr char32_t kInvalid = 0xFFFD;
-
-std::u32string decode_utf8(std::string_view s) {
-    std::u32string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size()) {
-            out += kInvalid;
-            ++i;
-            continue;
-        }
-        char32_t c = len == 1 ? lead : len == 2 ? (lead & 0x1F) : len == 3 ? (lead & 0x0F) : (lead & 0x07);
-        bool valid = true;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cont = static_cast<unsigned char>(s[i + k]);
-            if ((cont & 0xC0) != 0x80) valid = false;
-            c = (c << 6) | (cont & 0x3F);
-        }
-        out += valid ? c : kInvalid;
-        i += valid ? len : 1;
-    }
-    return out;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
 bool is_ascii_alnum(char32_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
 
@@ -114,7 +72,7 @@ constexpr SpellingRule kSpellingRules[] = {
 std::vector<Run> normalize_runs(std::string_view utf8) {
     std::vector<Char> chars;
     bool pending_break = true;
-    for (char32_t c : decode_utf8(utf8)) {
+    for (char32_t c : text::to_utf32(utf8)) {
         c = fold(c);
         if (c == 0) {
             pending_break = true;
@@ -158,7 +116,7 @@ bool word_boundary(const std::vector<Run>& text, std::size_t at) {
 std::string normalize_for_matching(std::string_view text) {
     std::string out;
     for (const Run& run : normalize_runs(text))
-        for (unsigned i = 0; i < run.count; ++i) append_utf8(out, run.c);
+        for (unsigned i = 0; i < run.count; ++i) text::append_utf8(out, run.c);
     return out;
 }
 

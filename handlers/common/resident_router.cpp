@@ -222,17 +222,22 @@ bool ResidentRouter::run(Session& s, Flow& flow, bool resume, json::Document& st
     return false;
 }
 
+// Keeps the current flow's draft aside (the oldest goes past kMaxParked), to be offered back.
+void ResidentRouter::park_draft(Session& s, bool expired) {
+    auto& parked = member(s.meta, "parked", rapidjson::kArrayType);
+    auto& a = s.meta.GetAllocator();
+    json::Value entry(rapidjson::kObjectType);
+    json::Value copy;
+    copy.CopyFrom(s.state, a);
+    entry.AddMember("state", copy, a);
+    entry.AddMember("expired", expired, a);
+    parked.PushBack(entry, a);
+    while (parked.Size() > kMaxParked) parked.Erase(parked.Begin());
+}
+
 void ResidentRouter::switch_to(Session& s, Flow& target, const Understanding* understanding) {
     if (s.current && s.current->keeps_draft(s.state)) {
-        auto& parked = member(s.meta, "parked", rapidjson::kArrayType);
-        auto& a = s.meta.GetAllocator();
-        json::Value entry(rapidjson::kObjectType);
-        json::Value copy;
-        copy.CopyFrom(s.state, a);
-        entry.AddMember("state", copy, a);
-        entry.AddMember("expired", false, a);
-        parked.PushBack(entry, a);
-        while (parked.Size() > kMaxParked) parked.Erase(parked.Begin());
+        park_draft(s, false);
     }
     s.current = nullptr;
     s.state.SetObject();
@@ -270,15 +275,7 @@ void ResidentRouter::resume_parked(Session& s, bool restart) {
         return;
     }
     // The conversation in progress, if any, goes aside in its place.
-    if (s.current && s.current->keeps_draft(s.state)) {
-        auto& a = s.meta.GetAllocator();
-        json::Value entry(rapidjson::kObjectType);
-        json::Value copy;
-        copy.CopyFrom(s.state, a);
-        entry.AddMember("state", copy, a);
-        entry.AddMember("expired", false, a);
-        parked.PushBack(entry, a);
-    }
+    if (s.current && s.current->keeps_draft(s.state)) park_draft(s, false);  // one was just taken out
     if (restart) {
         json::Document fresh;
         fresh.SetObject();
@@ -446,15 +443,7 @@ bool ResidentRouter::handle(const line::Event& event, Responder& out) {
     const int64_t idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.conversation_idle).count();
     if (s.current && now - touched > idle_ms) {
         if (s.current->keeps_draft(s.state)) {
-            auto& parked = member(s.meta, "parked", rapidjson::kArrayType);
-            auto& a = s.meta.GetAllocator();
-            json::Value entry(rapidjson::kObjectType);
-            json::Value copy;
-            copy.CopyFrom(s.state, a);
-            entry.AddMember("state", copy, a);
-            entry.AddMember("expired", true, a);
-            parked.PushBack(entry, a);
-            while (parked.Size() > kMaxParked) parked.Erase(parked.Begin());
+            park_draft(s, true);
             s.expired = true;
         }
         s.current = nullptr;
@@ -516,15 +505,7 @@ bool ResidentRouter::handle(const line::Event& event, Responder& out) {
             } else {
                 // "เมนู": the draft goes aside and the menu is offered with it.
                 if (s.current->keeps_draft(s.state)) {
-                    auto& parked = member(s.meta, "parked", rapidjson::kArrayType);
-                    auto& a = s.meta.GetAllocator();
-                    json::Value entry(rapidjson::kObjectType);
-                    json::Value copy;
-                    copy.CopyFrom(s.state, a);
-                    entry.AddMember("state", copy, a);
-                    entry.AddMember("expired", false, a);
-                    parked.PushBack(entry, a);
-                    while (parked.Size() > kMaxParked) parked.Erase(parked.Begin());
+                    park_draft(s, false);
                 }
                 s.current = nullptr;
                 s.state.SetObject();

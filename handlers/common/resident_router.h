@@ -46,6 +46,7 @@ private:
     bool run(Session& session, Flow& flow, bool resume, json::Document& state, const Understanding* understanding,
              bool may_decline, bool other_intent = false);
     // Leaves the conversation in progress for `target` (started fresh): parks a draft worth keeping.
+    void park_draft(Session& session, bool expired);
     void switch_to(Session& session, Flow& target, const Understanding* understanding);
     void resume_parked(Session& session, bool restart);
     void answer_miss(Session& session);

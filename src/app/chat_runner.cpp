@@ -100,8 +100,9 @@ void ChatRunner::resume(runtime::Loop& loop, store::LeasedEvent leased) {
 void ChatRunner::run_chat(std::string chat, line::Event event, bool rerun) {
     for (;;) {
         stats_.events.fetch_add(1, std::memory_order_relaxed);
-        if (event.timestamp_ms > 0) event_age_.observe(static_cast<double>(now_ms_() - event.timestamp_ms) / 1000.0);
-        if (event.reply_token && now_ms_() - event.timestamp_ms >= reply_token_lifetime_.count())
+        const int64_t age_ms = now_ms_() - event.timestamp_ms;
+        if (event.timestamp_ms > 0) event_age_.observe(static_cast<double>(age_ms) / 1000.0);
+        if (event.reply_token && age_ms >= reply_token_lifetime_.count())
             stats_.late_events.fetch_add(1, std::memory_order_relaxed);
         process_until_done(event, rerun);
         // Events handed over by a completion were never run: only a taken-over head may have been.

@@ -80,14 +80,18 @@ void Writer::family(const std::string& name, const std::string& help, const char
     out_ += "# HELP " + name + " " + escape_help(help) + "\n# TYPE " + name + " " + type + "\n";
 }
 
-void Writer::gauge(const std::string& name, const std::string& help, const Labels& labels, double value) {
-    family(name, help, "gauge");
+void Writer::sample(const std::string& name, const std::string& help, const char* type, const Labels& labels,
+                    double value) {
+    family(name, help, type);
     out_ += name + render_labels(labels) + " " + number(value) + "\n";
 }
 
+void Writer::gauge(const std::string& name, const std::string& help, const Labels& labels, double value) {
+    sample(name, help, "gauge", labels, value);
+}
+
 void Writer::counter(const std::string& name, const std::string& help, const Labels& labels, double value) {
-    family(name, help, "counter");
-    out_ += name + render_labels(labels) + " " + number(value) + "\n";
+    sample(name, help, "counter", labels, value);
 }
 
 Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {

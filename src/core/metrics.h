@@ -58,6 +58,7 @@ public:
 
 private:
     void family(const std::string& name, const std::string& help, const char* type);
+    void sample(const std::string& name, const std::string& help, const char* type, const Labels& labels, double value);
     std::string out_;
     std::map<std::string, bool> declared_;
 };

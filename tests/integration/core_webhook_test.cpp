@@ -242,19 +242,6 @@ TEST_F(CoreWebhook, SigtermFinishesQueuedWorkAndExitsZero) {
     EXPECT_NE(replies[0].find("\"status\":200"), std::string::npos);
 }
 
-int connect_raw(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 class SlowClients : public BotTest {
     void patch_config(json::Document& config) override {
         config["server"]["header_timeout_ms"] = 400;
@@ -263,7 +250,7 @@ class SlowClients : public BotTest {
 };
 
 TEST_F(SlowClients, AreCutByTimeoutsWithoutDelayingOthers) {
-    int slow = connect_raw(bot->port());
+    int slow = connect_loopback(bot->port());
     ASSERT_GE(slow, 0);
     std::string partial = "POST /webhook HTTP/1.1\r\nHost: x\r\n";
     ASSERT_GT(::send(slow, partial.data(), partial.size(), 0), 0);
@@ -282,7 +269,7 @@ TEST_F(SlowClients, AreCutByTimeoutsWithoutDelayingOthers) {
     ::close(slow);
 
     // A body that stops half way is cut too.
-    int half = connect_raw(bot->port());
+    int half = connect_loopback(bot->port());
     std::string head = "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":";
     ::send(half, head.data(), head.size(), 0);
     setsockopt(half, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -322,8 +309,8 @@ class ConnectionCap : public BotTest {
 };
 
 TEST_F(ConnectionCap, ConnectionsOverTheCapGet503AndTheCapFreesUp) {
-    int first = connect_raw(bot->port());
-    int second = connect_raw(bot->port());
+    int first = connect_loopback(bot->port());
+    int second = connect_loopback(bot->port());
     ASSERT_GE(first, 0);
     ASSERT_GE(second, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -582,20 +582,6 @@ public:
     static constexpr int kCap = kIdle + kSlowloris + 50;
 };
 
-int open_loopback(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 // Whether the server has closed `fd` (or answered and closed): a non-blocking read sees EOF or an
 // error; what it read so far is appended to `seen`.
 bool closed_by_server(int fd, std::string& seen) {
@@ -613,9 +599,9 @@ bool closed_by_server(int fd, std::string& seen) {
 
 TEST_F(FaultsConnections, AThousandIdleAndAThousandSlowlorisNeitherDelayAWebhookNorOutliveTheHeaderTimeout) {
     std::vector<int> idle, slow;
-    for (int i = 0; i < kIdle; ++i) idle.push_back(open_loopback(bot->port()));
+    for (int i = 0; i < kIdle; ++i) idle.push_back(connect_loopback(bot->port()));
     for (int i = 0; i < kSlowloris; ++i) {
-        int fd = open_loopback(bot->port());
+        int fd = connect_loopback(bot->port());
         // A tenth of them first send a whole request on a keep-alive connection, then trickle the next.
         std::string start = std::string(i % 10 == 0 ? "GET /livez HTTP/1.1\r\nHost: bot\r\n\r\n" : "") +
                             "POST /webhook HTTP/1.1\r\nHost: bot\r\n";
@@ -649,7 +635,7 @@ TEST_F(FaultsConnections, AThousandIdleAndAThousandSlowlorisNeitherDelayAWebhook
 
     // Over the cap: the extra connections get "503 Too many connections", not a reset or a hang.
     std::vector<int> extra;
-    for (int i = 0; i < 100; ++i) extra.push_back(open_loopback(bot->port()));
+    for (int i = 0; i < 100; ++i) extra.push_back(connect_loopback(bot->port()));
     std::size_t refused = 0;
     std::vector<std::string> seen(extra.size());
     wait_until([&] {

@@ -25,4 +25,8 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
                         const std::map<std::string, std::string>& headers = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// A raw TCP connection to 127.0.0.1:`port` (a file descriptor, -1 on failure), for tests that
+// speak to the server byte by byte (slow clients, idle connections, the connection cap).
+int connect_loopback(int port);
+
 }  // namespace thesaban::testing
