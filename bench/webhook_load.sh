@@ -143,6 +143,10 @@ while i < len(text):
 # and trailing commas (the bot's parser allows both).
 config = json.loads(re.sub(r",(\s*[}\]])", r"\1", "".join(out)))
 config["templates_dir"] = root + "/templates"
+# Files the config names relative to itself (the intent corpus, the rewrites) stay the project's.
+for key in ("corpus", "rewrites"):
+    if config.get("understanding", {}).get(key):
+        config["understanding"][key] = root + "/config/" + config["understanding"][key]
 config["data_dir"] = work + "/data"
 config["public_base_url"] = "https://bot.bench.example"
 config["server"]["bind_address"] = "127.0.0.1"
