@@ -29,7 +29,9 @@ std::string substitute(std::string_view in, const Values& values, std::set<std::
             missing.insert(name);
             out.append(in.substr(open, close + 2 - open));
         } else {
-            out += it->second;
+            // A value may carry broken UTF-8 (a resident's text): LINE refuses such JSON, so each
+            // invalid byte becomes U+FFFD here rather than the whole message failing later.
+            out += text::to_utf8(text::to_utf32(it->second));
         }
         pos = close + 2;
     }
@@ -131,7 +133,8 @@ json::Document TemplateLibrary::render(const std::string& name, const Values& va
         doc.SetObject();
         auto alt = values.find("alt_text");
         doc.AddMember("type", "flex", a);
-        doc.AddMember("altText", json::make_string(alt == values.end() ? std::string_view(name) : alt->second, a), a);
+        const std::string alt_text = text::to_utf8(text::to_utf32(alt == values.end() ? name : alt->second));
+        doc.AddMember("altText", json::make_string(alt_text, a), a);
         doc.AddMember("contents", contents, a);
     }
     auto alt = doc.FindMember("altText");

@@ -98,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string_view step = input.substr(0, end);
         input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
         handlers::CollectingResponder out;
-        router.handle(event_for(step, ++n), out);
+        // Not taken by the router (thanks, a greeting): the bot's other handlers answer it.
+        if (!router.handle(event_for(step, ++n), out)) continue;
         if (out.messages.size() > 5) __builtin_trap();
         if (line::check_messages(out.messages)) __builtin_trap();
     }
